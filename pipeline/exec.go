@@ -381,13 +381,10 @@ func (x *executor) readInput(ctx context.Context, n *node) (*frame.Frame, string
 		if err != nil {
 			return nil, "", p.errf(in.Line, err, "input %q", in.Name)
 		}
-		on := n.semiOn
-		chunkFn = func(c *frame.Frame) (*frame.Frame, error) { return frame.Join(c, keys, frame.Semi, on) }
-		if set, ok := stringKeySet(keys, on.Right); ok {
-			// string keys (the usual case: codes, names): one hash set built
-			// once and probed by every chunk, instead of a join per chunk
-			chunkFn = func(c *frame.Frame) (*frame.Frame, error) { return semiFilter(c, on.Left, set) }
-		}
+		// the reader tests each record's key as soon as its key fields are
+		// parsed (String keys) and skips the rest of a record that does not
+		// match, so the other columns of the dropped rows are never converted
+		opt.Keep = &readers.KeyFilter{Columns: n.semiOn.Left, Keys: keys}
 		note += fmt.Sprintf("; semi-join reduced by %d keys of %s", keys.NumRows(), n.semiOther)
 	}
 	var seq = readers.Files(ctx, paths, opt)
@@ -536,68 +533,4 @@ func (x *executor) write(ctx context.Context, f *frame.Frame, path string) (int6
 	}
 	x.progress(Progress{Phase: phase, Rows: int64(f.NumRows()), Done: true})
 	return int64(f.NumRows()), nil
-}
-
-// stringKeySet returns the distinct non-null key tuples of f's String
-// columns cols as a set of "k1\x00k2…" strings, or false when a key column
-// is not a String.
-func stringKeySet(f *frame.Frame, cols []string) (map[string]struct{}, bool) {
-	kc := make([]*frame.Column, len(cols))
-	for i, name := range cols {
-		c, err := f.Column(name)
-		if err != nil || c.Type() != frame.String {
-			return nil, false
-		}
-		kc[i] = c
-	}
-	set := make(map[string]struct{}, f.NumRows())
-	var buf []byte
-	for r := 0; r < f.NumRows(); r++ {
-		if k, ok := appendKey(buf[:0], kc, r); ok {
-			set[string(k)] = struct{}{}
-			buf = k
-		}
-	}
-	return set, true
-}
-
-// appendKey appends row r's key tuple; false if a key is null (nulls never
-// match, as in the joins).
-func appendKey(buf []byte, kc []*frame.Column, r int) ([]byte, bool) {
-	for i, c := range kc {
-		if c.IsNull(r) {
-			return buf, false
-		}
-		if i > 0 {
-			buf = append(buf, 0)
-		}
-		buf = append(buf, c.StrBytes(r)...)
-	}
-	return buf, true
-}
-
-// semiFilter keeps the rows of c whose String key columns cols form a tuple
-// in set: frame.Join(c, keys, frame.Semi, …) with a prebuilt hash set.
-func semiFilter(c *frame.Frame, cols []string, set map[string]struct{}) (*frame.Frame, error) {
-	kc := make([]*frame.Column, len(cols))
-	for i, name := range cols {
-		col, err := c.Column(name)
-		if err != nil {
-			return nil, err
-		}
-		if col.Type() != frame.String {
-			return nil, fmt.Errorf("semi-join key %q is %v, not string", name, col.Type())
-		}
-		kc[i] = col
-	}
-	mask := make([]bool, c.NumRows())
-	var buf []byte
-	for r := range mask {
-		k, ok := appendKey(buf[:0], kc, r)
-		if ok {
-			_, mask[r] = set[string(k)]
-		}
-		buf = k
-	}
-	return c.FilterMask(mask)
 }

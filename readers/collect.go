@@ -50,7 +50,7 @@ type collector struct {
 }
 
 func newCollector(rd *csvReader) *collector {
-	if rd.fast == nil || rd.opt.sizeHint <= 0 || rd.opt.noCollect {
+	if rd.fast == nil || rd.opt.sizeHint <= 0 || rd.opt.noCollect || rd.opt.Keep != nil {
 		return nil
 	}
 	has := false

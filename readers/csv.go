@@ -117,6 +117,7 @@ type csvReader struct {
 	baseLine int // line number of the first data record
 	sample   int
 	fast     *fastPlan // nil: the fast path does not apply
+	keep     *keepPlan // Options.Keep tested inline by the fast path, or nil
 	coll     *collector
 }
 
@@ -368,6 +369,13 @@ func newCSVReader(r io.Reader, opt Options, name string) (*csvReader, error) {
 	}
 	s.reset(s.start + pos)
 	rd.fast = newFastPlan(rd)
+	if opt.Keep != nil {
+		kp, err := newKeepPlan(rd)
+		if err != nil {
+			return nil, err
+		}
+		rd.keep = kp
+	}
 	if opt.Stats != nil {
 		st := opt.Stats
 		st.Header = rd.header
@@ -604,6 +612,30 @@ func (rd *csvReader) pipeline(ctx context.Context, s *splitter, st *runState, yi
 		if pc.err != nil {
 			e := pc.err
 			if e.overrun && s.exact == nil {
+				// the records before the failing one are whole: parse
+				// and emit them, then restart from the failing record
+				if e.off > 0 {
+					hj := &job{chunk: j.chunk[:e.off]}
+					hp := rd.parseChunkSafe(newTokenizer(rd.delim, rd.opt.LazyQuotes, rd.opt.commentByte()), &fastWorker{}, hj, want)
+					if hp.err != nil {
+						he := hp.err
+						return fail(&ParseError{File: rd.name, Line: st.line + countLines(j.chunk[:he.off]), Column: he.field, Text: he.text, Err: he.err})
+					}
+					if stats != nil {
+						stats.Padded += int64(hp.padded)
+						stats.Skipped += int64(hp.skipped)
+					}
+					for _, f := range st.rc.add(hp.f) {
+						st.emitted = true
+						if stats != nil {
+							stats.Rows += int64(f.NumRows())
+						}
+						if !rd.offer(f, yield) {
+							st.stopped = true
+							return nil
+						}
+					}
+				}
 				// collect the rest of the input, in order
 				pcancel()
 				<-pdone
@@ -747,13 +779,24 @@ func (rd *csvReader) parseChunkSafe(tok *tokenizer, fw *fastWorker, j *job, hint
 		if j.collect && j.recs >= 8 && j.recs <= hint {
 			coll, hint = rd.coll, j.recs
 		}
-		if pc, ok := rd.fastChunk(fw, chunk, hint, coll, j.off); ok {
+		var ok bool
+		if pc, ok = rd.fastChunk(fw, chunk, hint, coll, j.off); ok {
 			fastChunks.Add(1)
-			return pc
+		} else {
+			fp.fails.Add(1)
 		}
-		fp.fails.Add(1)
 	}
-	return rd.parseChunk(tok, chunk, hint)
+	if pc.f == nil {
+		pc = rd.parseChunk(tok, chunk, hint)
+	}
+	if kf := rd.opt.Keep; kf != nil && rd.keep == nil && pc.err == nil && pc.f != nil {
+		f, err := kf.Filter(pc.f)
+		if err != nil {
+			return piece{err: &chunkErr{err: err}}
+		}
+		pc.f, pc.rows = f, f.NumRows()
+	}
+	return pc
 }
 
 // builders for one chunk
@@ -822,6 +865,10 @@ func (rd *csvReader) parseChunk(tok *tokenizer, chunk []byte, hint int) piece {
 					text: string(chunk[pos:min(next, len(chunk), pos+60)])}
 				return pc
 			}
+		}
+		if rd.keep != nil && !rd.slowMatch(tok, chunk) {
+			pos = next
+			continue
 		}
 		for k := range rd.cols {
 			c := &rd.cols[k]

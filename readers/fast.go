@@ -122,6 +122,8 @@ func (o *colOut) setNull(r, capRows int) {
 // fastWorker is one worker's scratch space.
 type fastWorker struct {
 	esc   []byte
+	key   []byte
+	lines int      // line breaks inside the quoted fields of genericField
 	sdata [][]byte // per output column: reused string bytes
 }
 
@@ -147,6 +149,13 @@ func (rd *csvReader) fastChunk(w *fastWorker, chunk []byte, hint int, coll *coll
 	nf := rd.nfields
 	ncol := len(rd.cols)
 	capRows := max(hint, 8)
+	kp := rd.keep
+	keyField := -1
+	if kp != nil {
+		// most records may be dropped: start small, grow by doubling
+		capRows = max(hint/8, 64)
+		keyField = kp.field
+	}
 	outs := make([]colOut, ncol)
 	if len(w.sdata) < ncol {
 		w.sdata = make([][]byte, ncol)
@@ -190,9 +199,15 @@ func (rd *csvReader) fastChunk(w *fastWorker, chunk []byte, hint int, coll *coll
 	seps := fp.seps
 	r := 0
 	p := 0
+	// line breaks are counted as the records are parsed (terminators,
+	// blank lines, breaks inside quoted fields), not by another pass
+	lines := 0
+	w.lines = 0
+records:
 	for p < n {
 		if c := chunk[p]; c == '\n' || c == '\r' {
 			// blank line
+			lines++
 			p++
 			if c == '\r' && p < n && chunk[p] == '\n' {
 				p++
@@ -222,9 +237,10 @@ func (rd *csvReader) fastChunk(w *fastWorker, chunk []byte, hint int, coll *coll
 			}
 			capRows = newCap
 		}
+		dropped := false // the record's key did not match: skip its other fields
 		for fi := 0; fi < nf; fi++ {
 			k := fplan[fi]
-			if k < 0 {
+			if k < 0 || dropped {
 				// skipped field
 				if p < n && chunk[p] == '"' {
 					q := p + 1
@@ -243,6 +259,7 @@ func (rd *csvReader) fastChunk(w *fastWorker, chunk []byte, hint int, coll *coll
 					if q < n && !term[chunk[q]] {
 						return pc, false
 					}
+					lines += quotedBreaks(chunk[p:q])
 					p = q
 				} else {
 					p = fp.plainEnd(chunk, p)
@@ -428,6 +445,17 @@ func (rd *csvReader) fastChunk(w *fastWorker, chunk []byte, hint int, coll *coll
 					}
 				}
 			}
+			if fi == keyField && !dropped && !kp.match(w, outs, r) {
+				undoRow(outs, r)
+				if q, ok := fp.skipRest(chunk, p, nf-1-fi); ok {
+					if c := chunk[q-1]; c == '\n' || c == '\r' {
+						lines++
+					}
+					p = q
+					continue records
+				}
+				dropped = true
+			}
 			if fi < nf-1 {
 				if p >= n || chunk[p] != delim {
 					return pc, false // short record (or a quoting problem)
@@ -436,6 +464,7 @@ func (rd *csvReader) fastChunk(w *fastWorker, chunk []byte, hint int, coll *coll
 			}
 		}
 		if p < n {
+			lines++
 			switch chunk[p] {
 			case '\n':
 				p++
@@ -448,7 +477,9 @@ func (rd *csvReader) fastChunk(w *fastWorker, chunk []byte, hint int, coll *coll
 				return pc, false // long record
 			}
 		}
-		r++
+		if !dropped {
+			r++
+		}
 	}
 	// build the columns
 	cols := make([]*frame.Column, ncol)
@@ -485,8 +516,37 @@ func (rd *csvReader) fastChunk(w *fastWorker, chunk []byte, hint int, coll *coll
 	}
 	pc.f = f
 	pc.rows = r
-	pc.lines = countLines(chunk)
+	pc.lines = lines + w.lines
 	return pc, true
+}
+
+// quotedBreaks counts the line breaks in a quoted field like countLines,
+// looking at short fields byte by byte.
+func quotedBreaks(b []byte) int {
+	if len(b) > 32 {
+		return countLines(b)
+	}
+	for _, c := range b {
+		if c == '\n' || c == '\r' {
+			return countLines(b)
+		}
+	}
+	return 0
+}
+
+// undoRow clears what the fields parsed so far wrote for row r (the row is
+// dropped and r reused): string bytes and null bits.
+func undoRow(outs []colOut, r int) {
+	for k := range outs {
+		o := &outs[k]
+		if o.valid != nil && o.valid[r>>6]&(1<<(uint(r)&63)) == 0 {
+			o.valid[r>>6] |= 1 << (uint(r) & 63)
+			o.nulls--
+		}
+		if o.offs != nil {
+			o.data = o.data[:o.offs[r]]
+		}
+	}
 }
 
 // quotedInt parses the body of a quoted integer starting at b[i]: an
@@ -595,6 +655,7 @@ func (rd *csvReader) genericField(w *fastWorker, o *colOut, kind uint8, k int32,
 		} else {
 			f = b[p+1 : q]
 		}
+		w.lines += quotedBreaks(b[p:q])
 		p = q + 1
 		if p < n && !rd.fast.term[b[p]] {
 			return 0, false

@@ -2,6 +2,7 @@ package readers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -331,5 +332,33 @@ func TestSWARQuotedInt(t *testing.T) {
 		if _, _, ok := swarQuotedInt(x, ','); !ok {
 			t.Fatalf("swarQuotedInt(%q) rejected", s)
 		}
+	}
+}
+
+// TestFastPathLineNumbers: the fast path counts line breaks while parsing
+// (terminators, blank lines, CRLF, breaks inside quoted fields); errors
+// after many fast chunks name the same line as the slow path's countLines.
+func TestFastPathLineNumbers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	before := fastChunks.Load()
+	for trial := range 30 {
+		in := genMessy(rng, 50+rng.IntN(300), ',')
+		in += "1,2,3\n" // ragged: the error names its line
+		for _, opt := range []Options{
+			{ChunkRows: 7, Types: map[string]frame.Type{"i": frame.String, "f": frame.String, "g": frame.String, "b": frame.String, "dt": frame.String, "q": frame.String}},
+			{ChunkRows: 16, Raw: true},
+			{ChunkRows: 5, Raw: true, Columns: []string{"e", "q"}},
+		} {
+			readBoth(t, in, opt)
+			_, err := readAll(in, opt)
+			last := strings.Count(in, "\n") + strings.Count(in, "\r") - strings.Count(in, "\r\n")
+			var pe *ParseError
+			if !errors.As(err, &pe) || pe.Line != last {
+				t.Fatalf("trial %d: error %v, want a ParseError on the last line (%d)", trial, err, last)
+			}
+		}
+	}
+	if fastChunks.Load() == before {
+		t.Fatal("the fast path never ran")
 	}
 }

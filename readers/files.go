@@ -298,6 +298,10 @@ func Open(ctx context.Context, path string, opt Options) iter.Seq2[*frame.Frame,
 	}
 	formatsMu.RUnlock()
 	if fn != nil {
+		if opt.Keep != nil {
+			// formats other than CSV filter each chunk once parsed
+			return filterSeq(fn(ctx, path, opt), opt.Keep)
+		}
 		return fn(ctx, path, opt)
 	}
 	switch ext {

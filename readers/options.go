@@ -68,6 +68,10 @@ type Options struct {
 	// "" means the first visible worksheet.
 	Sheet string
 
+	// Keep, if set, keeps only the records whose key columns hold one of its
+	// key tuples: a semi-join applied while reading; see [KeyFilter].
+	Keep *KeyFilter
+
 	// Many files only.
 
 	// SourceColumn, if non-empty, adds a String column of that name holding

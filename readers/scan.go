@@ -29,6 +29,7 @@ type tokenizer struct {
 	cls     [256]uint8
 	fields  []span
 	esc     []byte
+	key     []byte // scratch for KeyFilter keys
 	// stray is set once a quote is seen inside an unquoted field (literal
 	// text, but it makes quote parity unreliable for splitting).
 	stray bool
@@ -277,7 +278,39 @@ func (s *splitter) scanTo(want int) {
 		}
 		return
 	}
-	for s.recs < want {
+	for s.recs < want || s.parity != 0 {
+		if s.parity == 0 {
+			// whole lines a block at a time: two vector passes (line ends,
+			// quotes) instead of calls per line; a line break inside a
+			// quoted field is counted as a record here (recs is a size
+			// hint), and an odd quote count continues line by line below
+			// until the quoted field closes, so cuts stay at record ends
+			rest := b[s.scan:]
+			blk := rest[:min(len(rest), 1<<16)]
+			if last := bytes.LastIndexByte(blk, s.nl); last >= 0 {
+				blk = blk[:last+1]
+				c := bytes.Count(blk, []byte{s.nl})
+				if need := want - s.recs; c > need {
+					// the chunk ends inside this block: take need lines
+					e := 0
+					for range need {
+						e += bytes.IndexByte(blk[e:], s.nl) + 1
+					}
+					blk, c = blk[:e], need
+				}
+				s.parity = bytes.Count(blk, []byte{'"'}) & 1
+				s.scan += len(blk)
+				s.recs += c
+				if s.parity != 0 {
+					s.recs-- // the last line ends inside a quoted field
+				}
+				continue
+			}
+			if len(blk) == len(rest) {
+				return // no whole line buffered
+			}
+			// a line longer than the block: one at a time
+		}
 		k := bytes.IndexByte(b[s.scan:], s.nl)
 		if k < 0 {
 			return

@@ -1,0 +1,338 @@
+package readers
+
+import (
+	"encoding/binary"
+	"fmt"
+	"iter"
+	"math/bits"
+	"sync"
+
+	"github.com/sluicedata/sluice/frame"
+)
+
+// KeyFilter keeps only the records whose key columns hold one of a set of
+// key tuples: a semi-join against Keys applied while the input is read, as
+// the pipeline's semi-join reduction does for a big input joined with a
+// small one. A record whose key has a null never matches (as in joins).
+//
+// With String key columns the CSV reader tests each record as soon as its
+// key fields are parsed and skips the rest of a record that does not match
+// without converting its other fields (its structure is still checked:
+// quoting and field count follow the same rules as for kept records). Other
+// key types, and other formats, filter each chunk after it is parsed. The
+// result is the same either way: the rows [frame.Join] with [frame.Semi]
+// would keep, in input order.
+//
+// A KeyFilter may be shared by several reads (for example the files of
+// [Files]); its hash set is built once, on first use.
+type KeyFilter struct {
+	// Columns names the key columns of the input; each must be among the
+	// columns read (see Options.Columns).
+	Columns []string
+	// Keys holds the tuples to keep: one column per entry of Columns, in
+	// that order (its column names do not matter), of the same types as the
+	// input's key columns.
+	Keys *frame.Frame
+
+	once sync.Once
+	set  map[string]struct{} // nil: Keys are not all String (join per chunk)
+	err  error
+}
+
+// compile builds the hash set of String key tuples, once.
+func (kf *KeyFilter) compile() error {
+	kf.once.Do(func() {
+		if kf.Keys == nil || len(kf.Columns) == 0 {
+			kf.err = fmt.Errorf("readers: KeyFilter needs Columns and Keys: %w", ErrNoColumn)
+			return
+		}
+		if kf.Keys.NumCols() != len(kf.Columns) {
+			kf.err = fmt.Errorf("readers: KeyFilter: %d key columns (%v) but Keys has %d: %w",
+				len(kf.Columns), kf.Columns, kf.Keys.NumCols(), ErrSchema)
+			return
+		}
+		cols := kf.Keys.Columns()
+		for _, c := range cols {
+			if c.Type() != frame.String {
+				return // typed keys: frame.Join per chunk
+			}
+		}
+		set := make(map[string]struct{}, kf.Keys.NumRows())
+		var buf []byte
+		for r := range kf.Keys.NumRows() {
+			buf = buf[:0]
+			ok := true
+			for i, c := range cols {
+				if c.IsNull(r) {
+					ok = false
+					break
+				}
+				buf = appendKeyPart(buf, c.StrBytes(r), i == len(cols)-1)
+			}
+			if ok {
+				set[string(buf)] = struct{}{}
+			}
+		}
+		kf.set = set
+	})
+	return kf.err
+}
+
+// appendKeyPart appends one value of a key tuple to buf: every value but the
+// last is prefixed by its length, so distinct tuples never encode alike.
+func appendKeyPart(buf, v []byte, last bool) []byte {
+	if !last {
+		buf = binary.AppendUvarint(buf, uint64(len(v)))
+	}
+	return append(buf, v...)
+}
+
+// Filter returns the rows of f whose key matches, in order: the result of
+// frame.Join(f, Keys, frame.Semi, …) on the key columns.
+func (kf *KeyFilter) Filter(f *frame.Frame) (*frame.Frame, error) {
+	if err := kf.compile(); err != nil {
+		return nil, err
+	}
+	if kf.set == nil {
+		return frame.Join(f, kf.Keys, frame.Semi, frame.JoinOn{Left: kf.Columns, Right: kf.Keys.Names()})
+	}
+	kc := make([]*frame.Column, len(kf.Columns))
+	for i, name := range kf.Columns {
+		c, err := f.Column(name)
+		if err != nil {
+			return nil, fmt.Errorf("readers: KeyFilter: %w", err)
+		}
+		if c.Type() != frame.String {
+			return nil, fmt.Errorf("readers: KeyFilter: column %q is %v but its keys are String: %w", name, c.Type(), ErrSchema)
+		}
+		kc[i] = c
+	}
+	mask := make([]bool, f.NumRows())
+	keep := 0
+	var buf []byte
+rows:
+	for r := range mask {
+		buf = buf[:0]
+		for i, c := range kc {
+			if c.IsNull(r) {
+				continue rows
+			}
+			buf = appendKeyPart(buf, c.StrBytes(r), i == len(kc)-1)
+		}
+		if _, ok := kf.set[string(buf)]; ok {
+			mask[r] = true
+			keep++
+		}
+	}
+	if keep == len(mask) {
+		return f, nil
+	}
+	return f.FilterMask(mask)
+}
+
+// filterSeq applies kf to every frame of seq (formats without an inline
+// filter), dropping chunks left empty except when nothing at all is kept:
+// then one empty frame of the schema is yielded, as an empty input would.
+func filterSeq(seq iter.Seq2[*frame.Frame, error], kf *KeyFilter) iter.Seq2[*frame.Frame, error] {
+	return func(yield func(*frame.Frame, error) bool) {
+		var empty *frame.Frame
+		sent := false
+		for f, err := range seq {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			g, err := kf.Filter(f)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if g.NumRows() == 0 {
+				if empty == nil {
+					empty = g
+				}
+				continue
+			}
+			sent = true
+			if !yield(g, nil) {
+				return
+			}
+		}
+		if !sent && empty != nil {
+			yield(empty, nil)
+		}
+	}
+}
+
+// keepPlan is the CSV fast path's inline key test.
+type keepPlan struct {
+	kf    *KeyFilter
+	cols  []int32 // output columns of the key, in key order
+	field int     // the last key field of a record (0-based)
+}
+
+// newKeepPlan returns the inline plan when every key column is read as a
+// String, or nil (the chunks are then filtered after parsing). It fails when
+// a key column is not among the columns read.
+func newKeepPlan(rd *csvReader) (*keepPlan, error) {
+	kf := rd.opt.Keep
+	if err := kf.compile(); err != nil {
+		return nil, fileErr(rd.name, err)
+	}
+	kp := &keepPlan{kf: kf, field: -1}
+	for _, name := range kf.Columns {
+		k := -1
+		for i, c := range rd.cols {
+			if c.name == name {
+				k = i
+				break
+			}
+		}
+		if k < 0 {
+			return nil, fileErr(rd.name, fmt.Errorf("readers: KeyFilter column %q is not among the columns read: %w", name, ErrNoColumn))
+		}
+		if want := kf.Keys.ColumnAt(len(kp.cols)).Type(); rd.cols[k].typ != want {
+			return nil, fileErr(rd.name, fmt.Errorf("readers: KeyFilter column %q is read as %v but its keys are %v: %w", name, rd.cols[k].typ, want, ErrSchema))
+		}
+		kp.cols = append(kp.cols, int32(k))
+		if kf.set == nil {
+			continue
+		}
+		kp.field = max(kp.field, rd.cols[k].src)
+	}
+	if kf.set == nil {
+		return nil, nil
+	}
+	return kp, nil
+}
+
+// match reports whether row r of the chunk being built has a kept key.
+func (kp *keepPlan) match(w *fastWorker, outs []colOut, r int) bool {
+	buf := w.key[:0]
+	for i, k := range kp.cols {
+		o := &outs[k]
+		if o.valid != nil && o.valid[r>>6]&(1<<(uint(r)&63)) == 0 {
+			return false
+		}
+		buf = appendKeyPart(buf, o.data[o.offs[r]:o.offs[r+1]], i == len(kp.cols)-1)
+	}
+	w.key = buf
+	_, ok := kp.kf.set[string(buf)]
+	return ok
+}
+
+// skipRest skips the rest of a record whose key did not match: p is at the
+// terminator of a field, left fields follow it. It checks the structure the
+// field-by-field path would (the field count; a quoted field starts a field
+// and its closing quote is followed by a delimiter or the end of the line)
+// and returns the start of the next record; false when it cannot vouch for
+// the record (a stray quote, a quoted line break, a lone CR, a wrong field
+// count), and the caller then walks the fields one by one, which decides
+// exactly. It scans 8 bytes at a time, stopping only at quotes and line
+// ends.
+func (fp *fastPlan) skipRest(b []byte, p, left int) (int, bool) {
+	const lo7 = 0x7F7F7F7F7F7F7F7F
+	const hi = 0x8080808080808080
+	const ones = 0x0101010101010101
+	n := len(b)
+	delim := byte(fp.delims)
+	delims := 0
+	inside := false
+	i := p
+	for {
+		var ev int // position of the next quote or line end (n: none)
+		if i+8 <= n {
+			x := binary.LittleEndian.Uint64(b[i:])
+			q := x ^ '"'*ones
+			l := x ^ '\n'*ones
+			c := x ^ '\r'*ones
+			em := (^(((q & lo7) + lo7) | q) | ^(((l & lo7) + lo7) | l) | ^(((c & lo7) + lo7) | c)) & hi
+			if !inside {
+				d := x ^ fp.delims
+				dm := ^(((d & lo7) + lo7) | d) & hi
+				if em != 0 {
+					dm &= em&-em - 1 // delimiters before the event only
+				}
+				delims += bits.OnesCount64(dm)
+			}
+			if em == 0 {
+				i += 8
+				continue
+			}
+			ev = i + bits.TrailingZeros64(em)>>3
+		} else {
+			ev = i
+			for ev < n && b[ev] != '"' && b[ev] != '\n' && b[ev] != '\r' {
+				if !inside && b[ev] == delim {
+					delims++
+				}
+				ev++
+			}
+			if ev == n {
+				if inside || delims != left {
+					return 0, false
+				}
+				return n, true
+			}
+		}
+		switch b[ev] {
+		case '"':
+			if !inside {
+				if b[ev-1] != delim {
+					return 0, false // a quote inside an unquoted field
+				}
+				inside = true
+				i = ev + 1
+				continue
+			}
+			if ev+1 < n && b[ev+1] == '"' {
+				i = ev + 2 // a doubled quote
+				continue
+			}
+			inside = false
+			if ev+1 < n && b[ev+1] != delim && b[ev+1] != '\n' && b[ev+1] != '\r' {
+				return 0, false // text after a closing quote
+			}
+			i = ev + 1
+		case '\n':
+			if inside || delims != left {
+				return 0, false
+			}
+			return ev + 1, true
+		default: // '\r'
+			if inside || delims != left || ev+1 >= n || b[ev+1] != '\n' {
+				return 0, false
+			}
+			return ev + 2, true
+		}
+	}
+}
+
+// slowMatch is keepPlan.match for the slow path: it derives the key columns'
+// String values from the tokenized record by the slow path's rules (a
+// missing field of a padded record is null; raw text, or trimmed NA tokens
+// null and TrimSpace applied).
+func (rd *csvReader) slowMatch(tok *tokenizer, chunk []byte) bool {
+	kp := rd.keep
+	buf := tok.key[:0]
+	for i, k := range kp.cols {
+		c := &rd.cols[k]
+		if c.src >= len(tok.fields) {
+			return false
+		}
+		f := tok.field(chunk, c.src)
+		if !rd.opt.Raw {
+			t := trimSpace(f)
+			if rd.na.has(t) {
+				return false
+			}
+			if rd.opt.TrimSpace {
+				f = t
+			}
+		}
+		buf = appendKeyPart(buf, f, i == len(kp.cols)-1)
+	}
+	tok.key = buf
+	_, ok := kp.kf.set[string(buf)]
+	return ok
+}
