@@ -3,6 +3,7 @@ package readers
 import (
 	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"math/bits"
 	"sync"
@@ -37,6 +38,22 @@ type KeyFilter struct {
 	once sync.Once
 	set  map[string]struct{} // nil: Keys are not all String (join per chunk)
 	err  error
+	// a one-hash Bloom filter over the set: most records of a semi-join
+	// reduction do not match, and a bit test rejects them without a map
+	// lookup
+	seed  maphash.Seed
+	bits  []uint64
+	shift uint // bits has 1<<(64-shift) bits
+}
+
+// has reports whether the encoded key tuple k is in the set.
+func (kf *KeyFilter) has(k []byte) bool {
+	h := maphash.Bytes(kf.seed, k) >> kf.shift
+	if kf.bits[h>>6]&(1<<(h&63)) == 0 {
+		return false
+	}
+	_, ok := kf.set[string(k)]
+	return ok
 }
 
 // compile builds the hash set of String key tuples, once.
@@ -74,6 +91,17 @@ func (kf *KeyFilter) compile() error {
 			}
 		}
 		kf.set = set
+		nbits := 1 << 12
+		for nbits < 16*len(set) && nbits < 1<<26 {
+			nbits <<= 1
+		}
+		kf.seed = maphash.MakeSeed()
+		kf.bits = make([]uint64, nbits/64)
+		kf.shift = uint(64 - bits.TrailingZeros(uint(nbits)))
+		for k := range set {
+			h := maphash.String(kf.seed, k) >> kf.shift
+			kf.bits[h>>6] |= 1 << (h & 63)
+		}
 	})
 	return kf.err
 }
@@ -119,7 +147,7 @@ rows:
 			}
 			buf = appendKeyPart(buf, c.StrBytes(r), i == len(kc)-1)
 		}
-		if _, ok := kf.set[string(buf)]; ok {
+		if kf.has(buf) {
 			mask[r] = true
 			keep++
 		}
@@ -217,19 +245,22 @@ func (kp *keepPlan) match(w *fastWorker, outs []colOut, r int) bool {
 		buf = appendKeyPart(buf, o.data[o.offs[r]:o.offs[r+1]], i == len(kp.cols)-1)
 	}
 	w.key = buf
-	_, ok := kp.kf.set[string(buf)]
-	return ok
+	return kp.kf.has(buf)
 }
 
 // skipRest skips the rest of a record whose key did not match: p is at the
 // terminator of a field, left fields follow it. It checks the structure the
 // field-by-field path would (the field count; a quoted field starts a field
-// and its closing quote is followed by a delimiter or the end of the line)
-// and returns the start of the next record; false when it cannot vouch for
-// the record (a stray quote, a quoted line break, a lone CR, a wrong field
-// count), and the caller then walks the fields one by one, which decides
-// exactly. It scans 8 bytes at a time, stopping only at quotes and line
-// ends.
+// and its closing quote is followed by a delimiter, a doubled quote or the
+// end of the line) and returns the start of the next record; false when it
+// cannot vouch for the record (a stray quote, a quoted line break, a lone
+// CR, a wrong field count), and the caller then walks the fields one by
+// one, which decides exactly.
+//
+// It works on 8 bytes at a time without branching on their content: byte
+// masks of quotes, delimiters and line ends, a prefix XOR of the quote mask
+// for "inside a quoted field", and population counts of the delimiters
+// outside quotes.
 func (fp *fastPlan) skipRest(b []byte, p, left int) (int, bool) {
 	const lo7 = 0x7F7F7F7F7F7F7F7F
 	const hi = 0x8080808080808080
@@ -237,75 +268,105 @@ func (fp *fastPlan) skipRest(b []byte, p, left int) (int, bool) {
 	n := len(b)
 	delim := byte(fp.delims)
 	delims := 0
-	inside := false
+	var inside uint64 // hi when the word starts inside a quoted field
+	var prevDQ uint64 // 0x80 when the byte before the word is a delimiter or a quote
 	i := p
-	for {
-		var ev int // position of the next quote or line end (n: none)
-		if i+8 <= n {
-			x := binary.LittleEndian.Uint64(b[i:])
-			q := x ^ '"'*ones
-			l := x ^ '\n'*ones
-			c := x ^ '\r'*ones
-			em := (^(((q & lo7) + lo7) | q) | ^(((l & lo7) + lo7) | l) | ^(((c & lo7) + lo7) | c)) & hi
-			if !inside {
-				d := x ^ fp.delims
-				dm := ^(((d & lo7) + lo7) | d) & hi
-				if em != 0 {
-					dm &= em&-em - 1 // delimiters before the event only
-				}
-				delims += bits.OnesCount64(dm)
+	for ; i+8 <= n; i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		qx := x ^ '"'*ones
+		dx := x ^ fp.delims
+		lx := x ^ '\n'*ones
+		cx := x ^ '\r'*ones
+		q := ^(((qx & lo7) + lo7) | qx) & hi
+		d := ^(((dx & lo7) + lo7) | dx) & hi
+		l := ^(((lx & lo7) + lo7) | lx) & hi
+		c := ^(((cx & lo7) + lo7) | cx) & hi
+		lines := l | c
+		if q|inside|lines == 0 {
+			// the common word: unquoted text and delimiters
+			delims += bits.OnesCount64(d)
+			prevDQ = d >> 63 << 7
+			continue
+		}
+		// in: bytes inside a quoted field (an opening quote is inside, a
+		// closing one outside)
+		in := q
+		in ^= in << 8
+		in ^= in << 16
+		in ^= in << 32
+		in ^= inside
+		end := lines &^ in
+		end &= -end // the record's terminator, if in this word
+		upto := end - 1
+		if end == 0 {
+			upto = ^uint64(0)
+		}
+		upto &= hi
+		open := q & in & upto
+		closing := q &^ in & upto
+		if open&^((d|q)<<8|prevDQ) != 0 || closing&^((d|q|lines)>>8|0x80<<56) != 0 || lines&in&upto != 0 {
+			return 0, false
+		}
+		if closing>>63 != 0 && i+8 < n {
+			// a closing quote ends the word: check the byte after it
+			if nb := b[i+8]; nb != delim && nb != '"' && nb != '\n' && nb != '\r' {
+				return 0, false
 			}
-			if em == 0 {
-				i += 8
-				continue
+		}
+		delims += bits.OnesCount64(d &^ in & upto)
+		if end != 0 {
+			e := i + bits.TrailingZeros64(end)>>3
+			if delims != left {
+				return 0, false
 			}
-			ev = i + bits.TrailingZeros64(em)>>3
-		} else {
-			ev = i
-			for ev < n && b[ev] != '"' && b[ev] != '\n' && b[ev] != '\r' {
-				if !inside && b[ev] == delim {
-					delims++
-				}
-				ev++
-			}
-			if ev == n {
-				if inside || delims != left {
+			if b[e] == '\r' {
+				if e+1 >= n || b[e+1] != '\n' {
 					return 0, false
 				}
-				return n, true
+				return e + 2, true
 			}
+			return e + 1, true
 		}
-		switch b[ev] {
+		inside = -(in >> 63) & hi
+		prevDQ = (d | q) >> 63 << 7
+	}
+	// the last few bytes, one at a time
+	in := inside != 0
+	for ; i < n; i++ {
+		switch ch := b[i]; ch {
 		case '"':
-			if !inside {
-				if b[ev-1] != delim {
-					return 0, false // a quote inside an unquoted field
+			if !in {
+				if i == p || (b[i-1] != delim && b[i-1] != '"') {
+					return 0, false
 				}
-				inside = true
-				i = ev + 1
+				in = true
 				continue
 			}
-			if ev+1 < n && b[ev+1] == '"' {
-				i = ev + 2 // a doubled quote
-				continue
-			}
-			inside = false
-			if ev+1 < n && b[ev+1] != delim && b[ev+1] != '\n' && b[ev+1] != '\r' {
-				return 0, false // text after a closing quote
-			}
-			i = ev + 1
-		case '\n':
-			if inside || delims != left {
+			in = false
+			if i+1 < n && b[i+1] != delim && b[i+1] != '"' && b[i+1] != '\n' && b[i+1] != '\r' {
 				return 0, false
 			}
-			return ev + 1, true
-		default: // '\r'
-			if inside || delims != left || ev+1 >= n || b[ev+1] != '\n' {
+		case '\n', '\r':
+			if in || delims != left {
 				return 0, false
 			}
-			return ev + 2, true
+			if ch == '\r' {
+				if i+1 >= n || b[i+1] != '\n' {
+					return 0, false
+				}
+				return i + 2, true
+			}
+			return i + 1, true
+		default:
+			if ch == delim && !in {
+				delims++
+			}
 		}
 	}
+	if in || delims != left {
+		return 0, false
+	}
+	return n, true
 }
 
 // slowMatch is keepPlan.match for the slow path: it derives the key columns'
@@ -333,6 +394,5 @@ func (rd *csvReader) slowMatch(tok *tokenizer, chunk []byte) bool {
 		buf = appendKeyPart(buf, f, i == len(kp.cols)-1)
 	}
 	tok.key = buf
-	_, ok := kp.kf.set[string(buf)]
-	return ok
+	return kp.kf.has(buf)
 }

@@ -255,3 +255,70 @@ func TestKeyFilterOtherFormats(t *testing.T) {
 		t.Fatalf("nothing kept: %v, %v", f, err)
 	}
 }
+
+// TestSkipRest: whenever skipRest vouches for the rest of a record, the
+// tokenizer parses that record without error, with the same end and field
+// count; and it does vouch for well-formed records, at every alignment.
+func TestSkipRest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	tok := newTokenizer(',', false, 0)
+	rd := &csvReader{delim: ',', nfields: 1, cols: []colPlan{{}}}
+	fp := newFastPlan(rd)
+	alphabet := []string{"a", "b", ",", ",", "\"", "\"\"", "\n", "\r\n", "\r", "123", ",\"x,y\"", ",\"q\"\"r\""}
+	vouched, clean := 0, 0
+	for trial := range 200000 {
+		var sb strings.Builder
+		pad := rng.IntN(9)
+		sb.WriteString(strings.Repeat("k", pad+1)) // the key field
+		wellFormed := trial%2 == 0
+		fields := 0
+		if wellFormed {
+			fields = rng.IntN(8)
+			for range fields {
+				sb.WriteByte(',')
+				switch rng.IntN(4) {
+				case 0:
+					fmt.Fprintf(&sb, "\"%d,%03d\"", rng.IntN(999), rng.IntN(1000))
+				case 1:
+					sb.WriteString("\"s \"\"t\"\"\"")
+				case 2:
+				default:
+					fmt.Fprintf(&sb, "%d.%d", rng.IntN(1000), rng.IntN(100))
+				}
+			}
+			sb.WriteString([]string{"\n", "\r\n", ""}[rng.IntN(3)])
+		} else {
+			for range rng.IntN(12) {
+				sb.WriteString(alphabet[rng.IntN(len(alphabet))])
+			}
+		}
+		if s := sb.String(); strings.HasSuffix(s, "\n") || !wellFormed {
+			sb.WriteString("z,1\n") // a following record (else: the input's end)
+		}
+		in := []byte(sb.String())
+		p := pad + 1
+		for left := range 9 {
+			next, ok := fp.skipRest(in, p, left)
+			if !ok {
+				if wellFormed && left == fields {
+					t.Fatalf("%q, left %d: well-formed record not vouched for", in, left)
+				}
+				continue
+			}
+			vouched++
+			if wellFormed {
+				clean++
+			}
+			end, err := tok.parse(in, 0)
+			if lines := countLines(in[p:next]); lines > 1 || (lines == 0 && next != len(in)) {
+				t.Fatalf("%q, left %d: skipRest's next %d passes %d line breaks; it counts one", in, left, next, lines)
+			}
+			if err != nil || end != next || len(tok.fields) != left+1 {
+				t.Fatalf("%q, left %d: skipRest says next %d; tokenizer: end %d, %d fields, %v", in, left, next, end, len(tok.fields), err)
+			}
+		}
+	}
+	if clean == 0 || vouched == clean {
+		t.Fatalf("vouched for %d records, %d well-formed: the test needs both kinds", vouched, clean)
+	}
+}
