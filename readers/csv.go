@@ -780,10 +780,19 @@ func (rd *csvReader) parseChunkSafe(tok *tokenizer, fw *fastWorker, j *job, hint
 			coll, hint = rd.coll, j.recs
 		}
 		var ok bool
-		if pc, ok = rd.fastChunk(fw, chunk, hint, coll, j.off); ok {
-			fastChunks.Add(1)
-		} else {
-			fp.fails.Add(1)
+		if rd.useVec() {
+			if pc, ok = rd.vecChunk(fw, chunk, hint, coll, j.off); ok {
+				vecChunks.Add(1)
+			} else {
+				fp.vecFails.Add(1)
+			}
+		}
+		if !ok {
+			if pc, ok = rd.fastChunk(fw, chunk, hint, coll, j.off); ok {
+				fastChunks.Add(1)
+			} else {
+				fp.fails.Add(1)
+			}
 		}
 	}
 	if pc.f == nil {

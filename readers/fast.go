@@ -44,7 +44,9 @@ type fastPlan struct {
 	term    [256]bool
 	special [256]bool // delimiter, quote, CR, LF
 	fails   atomic.Int32
-	delims  uint64 // the delimiter in every byte
+	// vecFails counts chunks the block path gave up on (see vec.go)
+	vecFails atomic.Int32
+	delims   uint64 // the delimiter in every byte
 }
 
 // newFastPlan returns the plan, or nil when the fast path does not apply.
@@ -123,7 +125,8 @@ func (o *colOut) setNull(r, capRows int) {
 type fastWorker struct {
 	esc   []byte
 	key   []byte
-	lines int      // line breaks inside the quoted fields of genericField
+	lines int // line breaks inside the quoted fields of genericField
+	vec   *vecScratch
 	sdata [][]byte // per output column: reused string bytes
 }
 
@@ -160,37 +163,8 @@ func (rd *csvReader) fastChunk(w *fastWorker, chunk []byte, hint int, coll *coll
 	if len(w.sdata) < ncol {
 		w.sdata = make([][]byte, ncol)
 	}
-	alloc := func(k int, rows int, view bool) {
-		o := &outs[k]
-		switch fp.kinds[k] {
-		case kInt, kDate, kDatetime:
-			if view {
-				if o.ints = coll.intView(k, off, rows); o.ints != nil {
-					return
-				}
-			}
-			o.ints = make([]int64, rows)
-		case kFloat:
-			if view {
-				if o.floats = coll.floatView(k, off, rows); o.floats != nil {
-					return
-				}
-			}
-			o.floats = make([]float64, rows)
-		case kBool:
-			o.bools = make([]bool, rows)
-		default:
-			o.offs = make([]int64, rows+1)
-			if o.data == nil {
-				o.data = w.sdata[k][:0]
-				if want := int(rd.cols[k].avg*float64(rows)*1.1) + 64; cap(o.data) < want {
-					o.data = make([]byte, 0, want)
-				}
-			}
-		}
-	}
 	for k := range outs {
-		alloc(k, capRows, coll != nil && hint == capRows)
+		rd.allocOut(w, &outs[k], k, capRows, coll, off, coll != nil && hint == capRows)
 	}
 	fplan, kinds, term, special := fp.fplan, fp.kinds, &fp.term, &fp.special
 	fastNum := fp.fastNum
@@ -215,27 +189,7 @@ records:
 			continue
 		}
 		if r == capRows {
-			old := outs
-			outs = make([]colOut, ncol)
-			newCap := capRows * 2
-			for k := range outs {
-				alloc(k, newCap, false)
-				o, q := &outs[k], &old[k]
-				copy(o.ints, q.ints)
-				copy(o.floats, q.floats)
-				copy(o.bools, q.bools)
-				copy(o.offs, q.offs)
-				o.data = q.data
-				o.nulls = q.nulls
-				if q.valid != nil {
-					o.valid = make([]uint64, (newCap+63)/64)
-					for i := range o.valid {
-						o.valid[i] = ^uint64(0)
-					}
-					copy(o.valid, q.valid)
-				}
-			}
-			capRows = newCap
+			outs, capRows = rd.growOuts(w, outs, capRows)
 		}
 		dropped := false // the record's key did not match: skip its other fields
 		for fi := 0; fi < nf; fi++ {
@@ -481,37 +435,8 @@ records:
 			r++
 		}
 	}
-	// build the columns
-	cols := make([]*frame.Column, ncol)
-	exact := r >= capRows-capRows/64-8
-	for k, c := range rd.cols {
-		o := &outs[k]
-		var valid []uint64
-		if o.nulls > 0 {
-			valid = o.valid[:(r+63)/64]
-			if !exact {
-				valid = append([]uint64(nil), valid...)
-			}
-			if rem := r & 63; rem != 0 {
-				valid[len(valid)-1] &= 1<<uint(rem) - 1
-			}
-		}
-		switch kinds[k] {
-		case kInt, kDate, kDatetime:
-			cols[k] = frame.AdoptInt64s(c.name, c.typ, fit(o.ints, r, exact), valid, o.nulls)
-		case kFloat:
-			cols[k] = frame.AdoptFloat64s(c.name, fit(o.floats, r, exact), valid, o.nulls)
-		case kBool:
-			cols[k] = frame.AdoptBools(c.name, fit(o.bools, r, exact), valid, o.nulls)
-		default:
-			data := make([]byte, len(o.data))
-			copy(data, o.data)
-			w.sdata[k] = o.data[:0]
-			cols[k] = frame.AdoptStrings(c.name, fit(o.offs, r+1, exact), data, valid, o.nulls)
-		}
-	}
-	f, err := frame.New(cols...)
-	if err != nil {
+	f, ok := rd.buildFrame(w, outs, r, capRows)
+	if !ok {
 		return pc, false
 	}
 	pc.f = f
@@ -532,6 +457,95 @@ func quotedBreaks(b []byte) int {
 		}
 	}
 	return 0
+}
+
+// allocOut sets up output column k of a chunk with room for rows; with view,
+// numeric columns are views of the collector's whole-input arrays at off.
+func (rd *csvReader) allocOut(w *fastWorker, o *colOut, k, rows int, coll *collector, off int, view bool) {
+	switch rd.fast.kinds[k] {
+	case kInt, kDate, kDatetime:
+		if view {
+			if o.ints = coll.intView(k, off, rows); o.ints != nil {
+				return
+			}
+		}
+		o.ints = make([]int64, rows)
+	case kFloat:
+		if view {
+			if o.floats = coll.floatView(k, off, rows); o.floats != nil {
+				return
+			}
+		}
+		o.floats = make([]float64, rows)
+	case kBool:
+		o.bools = make([]bool, rows)
+	default:
+		o.offs = make([]int64, rows+1)
+		if o.data == nil {
+			o.data = w.sdata[k][:0]
+			if want := int(rd.cols[k].avg*float64(rows)*1.1) + 64; cap(o.data) < want {
+				o.data = make([]byte, 0, want)
+			}
+		}
+	}
+}
+
+// growOuts doubles the room of a chunk's output columns.
+func (rd *csvReader) growOuts(w *fastWorker, old []colOut, capRows int) ([]colOut, int) {
+	outs := make([]colOut, len(old))
+	newCap := capRows * 2
+	for k := range outs {
+		rd.allocOut(w, &outs[k], k, newCap, nil, 0, false)
+		o, q := &outs[k], &old[k]
+		copy(o.ints, q.ints)
+		copy(o.floats, q.floats)
+		copy(o.bools, q.bools)
+		copy(o.offs, q.offs)
+		o.data = q.data
+		o.nulls = q.nulls
+		if q.valid != nil {
+			o.valid = make([]uint64, (newCap+63)/64)
+			for i := range o.valid {
+				o.valid[i] = ^uint64(0)
+			}
+			copy(o.valid, q.valid)
+		}
+	}
+	return outs, newCap
+}
+
+// buildFrame makes the chunk's frame of its first r rows.
+func (rd *csvReader) buildFrame(w *fastWorker, outs []colOut, r, capRows int) (*frame.Frame, bool) {
+	cols := make([]*frame.Column, len(outs))
+	exact := r >= capRows-capRows/64-8
+	for k, c := range rd.cols {
+		o := &outs[k]
+		var valid []uint64
+		if o.nulls > 0 {
+			valid = o.valid[:(r+63)/64]
+			if !exact {
+				valid = append([]uint64(nil), valid...)
+			}
+			if rem := r & 63; rem != 0 {
+				valid[len(valid)-1] &= 1<<uint(rem) - 1
+			}
+		}
+		switch rd.fast.kinds[k] {
+		case kInt, kDate, kDatetime:
+			cols[k] = frame.AdoptInt64s(c.name, c.typ, fit(o.ints, r, exact), valid, o.nulls)
+		case kFloat:
+			cols[k] = frame.AdoptFloat64s(c.name, fit(o.floats, r, exact), valid, o.nulls)
+		case kBool:
+			cols[k] = frame.AdoptBools(c.name, fit(o.bools, r, exact), valid, o.nulls)
+		default:
+			data := make([]byte, len(o.data))
+			copy(data, o.data)
+			w.sdata[k] = o.data[:0]
+			cols[k] = frame.AdoptStrings(c.name, fit(o.offs, r+1, exact), data, valid, o.nulls)
+		}
+	}
+	f, err := frame.New(cols...)
+	return f, err == nil
 }
 
 // undoRow clears what the fields parsed so far wrote for row r (the row is

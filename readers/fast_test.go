@@ -50,21 +50,27 @@ func sameFrames(a, b *frame.Frame) string {
 	return ""
 }
 
+// readBoth reads in by the slow path, the fused fast path and the block
+// path (forced even without the vector masks) and requires the same frames
+// or the same errors.
 func readBoth(t *testing.T, in string, opt Options) {
 	t.Helper()
-	defer func(v bool) { fastPathOff = v }(fastPathOff)
+	defer func(f, v, force bool) { fastPathOff, vecPathOff, vecForce = f, v, force }(fastPathOff, vecPathOff, vecForce)
 	fastPathOff = true
 	want, werr := readAll(in, opt)
 	fastPathOff = false
-	got, gerr := readAll(in, opt)
-	if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) {
-		t.Fatalf("opt %+v: error %v, slow path %v\ninput:\n%s", opt, gerr, werr, in)
-	}
-	if werr != nil {
-		return
-	}
-	if d := sameFrames(got, want); d != "" {
-		t.Fatalf("opt %+v: fast and slow paths differ: %s\ninput:\n%s", opt, d, in)
+	for _, path := range []string{"fast", "block"} {
+		vecPathOff, vecForce = path == "fast", path == "block"
+		got, gerr := readAll(in, opt)
+		if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) {
+			t.Fatalf("opt %+v: %s path error %v, slow path %v\ninput:\n%s", opt, path, gerr, werr, in)
+		}
+		if werr != nil {
+			continue
+		}
+		if d := sameFrames(got, want); d != "" {
+			t.Fatalf("opt %+v: %s and slow paths differ: %s\ninput:\n%s", opt, path, d, in)
+		}
 	}
 }
 
@@ -114,7 +120,7 @@ func TestFastPathMatchesSlow(t *testing.T) {
 		{NA: []string{"*", "#", "**"}, Ragged: RaggedPad},
 		{NA: []string{"*", "#", "**"}, ChunkRows: 7},
 	}
-	before := fastChunks.Load()
+	before, vbefore := fastChunks.Load(), vecChunks.Load()
 	for trial := range 40 {
 		rows := 1 + rng.IntN(300)
 		delim := []byte{',', ';', '\t', '|'}[trial%4]
@@ -140,6 +146,10 @@ func TestFastPathMatchesSlow(t *testing.T) {
 	if fastChunks.Load() == before {
 		t.Fatal("the fast path never ran")
 	}
+	if vecChunks.Load() == vbefore {
+		t.Fatal("the block path never ran")
+	}
+	t.Logf("%d chunks by the block path", vecChunks.Load()-vbefore)
 	// ragged and badly quoted inputs
 	for _, in := range []string{"a,b\n1,2\n3\n", "a,b\n1,2\n3,4,5\n", "a,b\n1,\"x\"y\n", "a,b\n1,\"open\n", "a,b\n1,5'10\"\n2,3\n", "a,b\n1,2.5\n", "a\n1\n\n2\n", "a,b\r1,2\r3,4"} {
 		for _, opt := range []Options{{}, {Types: map[string]frame.Type{"b": frame.Int64}}, {Ragged: RaggedSkip}, {LazyQuotes: true}} {

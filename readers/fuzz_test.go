@@ -22,6 +22,7 @@ func FuzzCSV(f *testing.F) {
 	f.Add("a,b\n1,2\n", byte(','), uint8(3))
 	f.Add("x\"y,\"q\"\"\"\n\"m\nl\",\r\n", byte(';'), uint8(1))
 	f.Add("", byte('\t'), uint8(7))
+	f.Add("n\x01x\x01s\x00001\x011.5\x01a b\x00-2\x01\x01\"q\"\x00 3\x01.25\x01z,z\x00", byte(','), uint8(2))
 	f.Fuzz(func(t *testing.T, seed string, delim byte, chunk uint8) {
 		if delim != ',' && delim != ';' && delim != '\t' && delim != '|' {
 			delim = ','
@@ -84,6 +85,9 @@ func FuzzCSV(f *testing.F) {
 				}
 			}
 		}
+		// typed: the slow, fused fast and block paths agree (values or errors)
+		readBoth(t, string(in), Options{Delimiter: rune(delim), ChunkRows: int(chunk%5) + 1})
+		readBoth(t, string(in), Options{Delimiter: rune(delim), Raw: true})
 	})
 }
 

@@ -1,0 +1,425 @@
+package readers
+
+import (
+	"math/bits"
+	"sync/atomic"
+)
+
+// The block path: a chunk is parsed in three stages, the way simdcsv and
+// DuckDB split the work, instead of the fast path's one fused byte loop.
+//
+//  1. structMasks turns each 64-byte block into bitmasks of quotes,
+//     delimiters and line ends (AVX2 where the CPU has it).
+//  2. A prefix XOR of the quote mask marks the bytes inside quoted fields;
+//     the quoting rules are checked on whole masks (an opening quote starts
+//     a field, a closing quote is followed by a delimiter, a doubled quote
+//     or the line's end; CR only before LF); the delimiters and line ends
+//     outside quotes are walked bit by bit into field end positions, a
+//     batch of records at a time.
+//  3. Each projected column of the batch is converted in its own tight loop
+//     (plain and quoted grouped numbers inline, everything else by the fast
+//     path's generic route), while the batch's bytes are still in cache.
+//
+// It gives up (ok false; the fused fast path and then the slow path take
+// the chunk) on a quoted line break, a lone CR, a ragged record, a quoting
+// violation, or a value that breaks its column's type; so it never has to
+// report an error itself, and its values are the fast path's.
+
+// vecBatch is the number of records converted at a time.
+const vecBatch = 256
+
+// vecPathOff disables the block path (tests compare the paths); vecChunks
+// counts chunks it parsed.
+var (
+	vecPathOff bool
+	vecChunks  atomic.Int64
+)
+
+// useVec reports whether the block path is worth trying: it needs the
+// vector masks to beat the fused loop (vecForce: tests run it anyway).
+var vecForce bool
+
+func (rd *csvReader) useVec() bool {
+	return rd.fast != nil && rd.keep == nil && !vecPathOff && (hasStructMasksAsm || vecForce) && rd.fast.vecFails.Load() < 4
+}
+
+// vecScratch is a worker's reusable space for the block path.
+type vecScratch struct {
+	masks []uint64
+	tail  [64]byte
+	// pos[0] is the position before the first pending record (its start
+	// minus one); pos[1:] the delimiters and line ends outside quotes
+	// since then, in order
+	pos []int32
+}
+
+const vecSegBlocks = 128 // blocks whose masks are computed at a time: 8 KiB of input, converted while in L1
+
+// vecChunk parses a chunk of whole records by the block path.
+func (rd *csvReader) vecChunk(w *fastWorker, chunk []byte, hint int, coll *collector, off int) (pc piece, ok bool) {
+	n := len(chunk)
+	nf := rd.nfields
+	if n == 0 || n > 1<<31-128 || nf < 2 {
+		return pc, false
+	}
+	ncol := len(rd.cols)
+	delim := rd.delim
+	vs := w.vec
+	if vs == nil {
+		vs = &vecScratch{masks: make([]uint64, 4*vecSegBlocks)}
+		w.vec = vs
+	}
+	if len(w.sdata) < ncol {
+		w.sdata = make([][]byte, ncol)
+	}
+	capRows := max(hint, 8)
+	outs := make([]colOut, ncol)
+	for k := range outs {
+		rd.allocOut(w, &outs[k], k, capRows, coll, off, coll != nil && hint == capRows)
+	}
+	w.lines = 0
+	row0 := 0 // rows converted so far
+	pos := vs.pos[:cap(vs.pos)]
+	if len(pos) < 2*64*vecSegBlocks/8 {
+		pos = make([]int32, 2*64*vecSegBlocks/8)
+	}
+	pos[0] = -1
+	np := 1 // used entries of pos
+	lfs := 0
+	lines := 0
+	var carry uint64 // all ones when the block starts inside a quoted field
+	isDQL := func(c byte) bool { return c == delim || c == '"' || c == '\n' }
+	isDQLC := func(c byte) bool { return c == delim || c == '"' || c == '\n' || c == '\r' }
+	// convert the records whose line ends are in pos
+	flush := func() bool {
+		recs := lfs
+		if recs == 0 {
+			return true
+		}
+		if np-1 < recs*nf {
+			return false
+		}
+		for r := 1; r <= recs; r++ {
+			if chunk[pos[r*nf]] != '\n' {
+				return false // a blank line, or a ragged record
+			}
+		}
+		for row0+recs > capRows {
+			outs, capRows = rd.growOuts(w, outs, capRows)
+		}
+		if !rd.vecConvert(w, outs, chunk, pos, recs, row0, capRows) {
+			return false
+		}
+		row0 += recs
+		lines += recs
+		// keep the pending record's positions
+		used := recs * nf
+		pos[0] = pos[used]
+		np = 1 + copy(pos[1:], pos[used+1:np])
+		lfs = 0
+		return true
+	}
+	for base := 0; base < n; base += 64 * vecSegBlocks {
+		segEnd := min(n, base+64*vecSegBlocks)
+		full := (segEnd - base) &^ 63
+		masks := vs.masks
+		if full > 0 {
+			structMasks(chunk[base:base+full], delim, masks)
+		}
+		if full < segEnd-base {
+			t := vs.tail[:]
+			copy(t, chunk[base+full:segEnd])
+			clear(t[segEnd-base-full:])
+			structMasks(t, delim, masks[full/16:full/16+4])
+		}
+		if need := np + segEnd - base + 1; len(pos) < need {
+			pos = append(pos[:np], make([]int32, need-np)...)
+			pos = pos[:cap(pos)]
+		}
+		for bb := base; bb < segEnd; bb += 64 {
+			m := masks[(bb-base)/16 : (bb-base)/16+4 : (bb-base)/16+4]
+			q, d, l, c := m[0], m[1], m[2], m[3]
+			if rem := n - bb; rem < 64 {
+				v := uint64(1)<<uint(rem) - 1
+				q, d, l, c = q&v, d&v, l&v, c&v
+			}
+			in := q
+			in ^= in << 1
+			in ^= in << 2
+			in ^= in << 4
+			in ^= in << 8
+			in ^= in << 16
+			in ^= in << 32
+			in ^= carry
+			if q != 0 {
+				// quoting rules, for the bytes just before and after the block too
+				var first, last uint64
+				if bb == 0 || isDQL(chunk[bb-1]) {
+					first = 1
+				}
+				if bb+64 >= n {
+					last = 1 << uint(n-1-bb)
+				} else if isDQLC(chunk[bb+64]) {
+					last = 1 << 63
+				}
+				if (q&in)&^((d|l|q)<<1|first) != 0 || (q&^in)&^((d|l|c|q)>>1|last) != 0 || (l|c)&in != 0 {
+					return pc, false
+				}
+			}
+			if c != 0 {
+				lf := l >> 1
+				if bb+64 < n && chunk[bb+64] == '\n' {
+					lf |= 1 << 63
+				}
+				if c&^lf != 0 {
+					return pc, false // a lone CR
+				}
+			}
+			carry = -(in >> 63)
+			lines := l &^ in
+			lfs += bits.OnesCount64(lines)
+			for s := (d | lines) &^ in; s != 0; s &= s - 1 {
+				pos[np] = int32(bb + bits.TrailingZeros64(s))
+				np++
+			}
+		}
+		if !flush() {
+			return pc, false
+		}
+	}
+	if carry != 0 {
+		return pc, false
+	}
+	if int(pos[0])+1 < n {
+		// the last record has no line end
+		if np-1 != nf-1 {
+			return pc, false
+		}
+		pos[np] = int32(n)
+		for row0+1 > capRows {
+			outs, capRows = rd.growOuts(w, outs, capRows)
+		}
+		if !rd.vecConvert(w, outs, chunk, pos, 1, row0, capRows) {
+			return pc, false
+		}
+		row0++
+	}
+	vs.pos = pos
+	f, ok := rd.buildFrame(w, outs, row0, capRows)
+	if !ok {
+		return pc, false
+	}
+	pc.f = f
+	pc.rows = row0
+	pc.lines = lines
+	return pc, true
+}
+
+// vecConvert converts recs records into the output columns at row0: field
+// fi of record r spans pos[r*nf+fi]+1 to pos[r*nf+fi+1] (a CR before the
+// line end excluded). It reports false when a value needs the slow path.
+func (rd *csvReader) vecConvert(w *fastWorker, outs []colOut, b []byte, pos []int32, recs, row0, capRows int) bool {
+	fp := rd.fast
+	nf := rd.nfields
+	pos = pos[:recs*nf+1]
+	for fi, k := range fp.fplan {
+		if k < 0 {
+			continue
+		}
+		o := &outs[k]
+		last := fi == nf-1
+		kind := fp.kinds[k]
+		for r := 0; r < recs; r++ {
+			// a tight loop per type while the values are plain ...
+			rest := pos[r*nf:]
+			switch {
+			case kind == kInt && fp.fastNum:
+				r += vecInts(o.ints[row0+r:row0+recs], b, rest, fi, nf, last, fp.seps[k])
+			case kind == kFloat && fp.fastNum:
+				r += vecFloats(o.floats[row0+r:row0+recs], b, rest, fi, nf, last)
+			case kind == kString:
+				r += rd.vecStrings(o, b, rest, fi, nf, last, row0+r)
+			}
+			if r == recs {
+				break
+			}
+			// ... and the generic route for the field it stopped at
+			j := r*nf + fi
+			s, e := int(pos[j])+1, int(pos[j+1])
+			if last && e > s && b[e-1] == '\r' {
+				e--
+			}
+			if !rd.vecGeneric(w, o, k, b, s, e, row0+r, capRows) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// vecGeneric converts one field [s, e) like the fast path's generic route.
+func (rd *csvReader) vecGeneric(w *fastWorker, o *colOut, k int32, b []byte, s, e, row, capRows int) bool {
+	kind := rd.fast.kinds[k]
+	if s == e && rd.na.empty && kind != kRaw {
+		o.setNull(row, capRows)
+		switch kind {
+		case kFloat:
+			o.floats[row] = nan
+		case kString:
+			o.offs[row+1] = int64(len(o.data))
+		}
+		return true
+	}
+	if kind == kRaw && (s == e || b[s] != '"') {
+		o.data = append(o.data, b[s:e]...)
+		o.offs[row+1] = int64(len(o.data))
+		return true
+	}
+	p, ok := rd.genericField(w, o, kind, k, b, s, row, capRows)
+	return ok && p == e
+}
+
+// vecInts converts field fi of the records in pos (see vecConvert) into
+// dst while they are plain or quoted digit-grouped integers; it returns how
+// many it converted.
+func vecInts(dst []int64, b []byte, pos []int32, fi, nf int, last bool, sep byte) int {
+	for r := range dst {
+		j := r*nf + fi
+		s, e := int(pos[j])+1, int(pos[j+1])
+		if last && e > s && b[e-1] == '\r' {
+			e--
+		}
+		if e-s < 1 || e > len(b) {
+			return r
+		}
+		quoted := b[s] == '"'
+		if quoted {
+			if e-s < 3 || b[e-1] != '"' {
+				return r
+			}
+			s, e = s+1, e-1
+		}
+		neg := b[s] == '-'
+		if neg {
+			s++
+		}
+		if s == e || e-s > 24 {
+			return r
+		}
+		var u uint64
+		digits := 0
+		next := -1 // where the next separator must be (quoted, grouped)
+		for i := s; i < e; i++ {
+			c := b[i]
+			if c == sep && quoted && sep != 0 {
+				if next < 0 {
+					if i-s < 1 || i-s > 3 {
+						return r
+					}
+				} else if i != next {
+					return r
+				}
+				next = i + 4
+				continue
+			}
+			d := c - '0'
+			if d > 9 || i == next {
+				return r
+			}
+			u = u*10 + uint64(d)
+			digits++
+		}
+		if digits > 18 || (next >= 0 && next != e) {
+			return r
+		}
+		v := int64(u)
+		if neg {
+			v = -v
+		}
+		dst[r] = v
+	}
+	return len(dst)
+}
+
+// vecFloats converts field fi into dst while it is a plain decimal of at
+// most 15 digits (exact: one correctly rounded division of two exact
+// doubles, as parseFloat gives); it returns how many it converted.
+func vecFloats(dst []float64, b []byte, pos []int32, fi, nf int, last bool) int {
+	for r := range dst {
+		j := r*nf + fi
+		s, e := int(pos[j])+1, int(pos[j+1])
+		if last && e > s && b[e-1] == '\r' {
+			e--
+		}
+		if s >= e || e > len(b) {
+			return r
+		}
+		neg := b[s] == '-'
+		if neg {
+			s++
+		}
+		if s == e || e-s > 16 {
+			return r
+		}
+		var m uint64
+		dot := -1
+		for i := s; i < e; i++ {
+			d := b[i] - '0'
+			if d > 9 {
+				if b[i] != '.' || dot >= 0 {
+					return r
+				}
+				dot = i
+				continue
+			}
+			m = m*10 + uint64(d)
+		}
+		digits, fr := e-s, 0
+		if dot >= 0 {
+			digits--
+			fr = e - dot - 1
+		}
+		if digits == 0 || digits > 15 {
+			return r
+		}
+		v := float64(m)
+		if fr > 0 {
+			v /= pow10f[fr]
+		}
+		if neg {
+			v = -v
+		}
+		dst[r] = v
+	}
+	return len(dst)
+}
+
+// vecStrings appends field fi of the records while it is plain text (not
+// quoted, not starting like an NA token, nothing to trim); it returns how
+// many it converted.
+func (rd *csvReader) vecStrings(o *colOut, b []byte, pos []int32, fi, nf int, last bool, row0 int) int {
+	naFirst := &rd.na.first
+	recs := (len(pos) - 1) / nf
+	data := o.data
+	offs := o.offs[row0+1:]
+	for r := 0; r < recs; r++ {
+		j := r*nf + fi
+		s, e := int(pos[j])+1, int(pos[j+1])
+		if last && e > s && b[e-1] == '\r' {
+			e--
+		}
+		if s >= e || e > len(b) {
+			o.data = data
+			return r
+		}
+		c0, c1 := b[s], b[e-1]
+		if c0 == '"' || naFirst[c0] || c0 == ' ' || c0 == '\t' || c1 == ' ' || c1 == '\t' {
+			o.data = data
+			return r
+		}
+		data = append(data, b[s:e]...)
+		offs[r] = int64(len(data))
+	}
+	o.data = data
+	return recs
+}
