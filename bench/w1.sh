@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # W1 benchmark: generates the W1 tables at each scale (deterministic, under
 # $BENCH_DIR, default /tmp/sluice-bench — never committed), runs the acceptance
-# spec with the sluice CLI under /usr/bin/time -v, and writes a markdown table
-# (wall time, peak RSS, rows out) to stdout and to bench/w1-results.md.
+# spec with the sluice CLI under /usr/bin/time, and writes a markdown table
+# (median wall time of REPS runs (default 5) with min and max, the largest peak
+# RSS, rows out) to stdout and to bench/w1-results.md.
 #
 #   bench/w1.sh [S M L]          # scales to run (default: S M)
 #   MEM=256MiB bench/w1.sh L     # with a memory budget
@@ -19,8 +20,9 @@ memflag=()
 [ -n "${MEM:-}" ] && memflag=(--mem "$MEM")
 
 out="bench/w1-results.md"
+reps="${REPS:-5}"
 {
-  echo "| scale | OES size | wall time | peak RSS | rows out | budget |"
+  echo "| scale | OES size | wall time, median of $reps (min–max) | peak RSS, max | rows out | budget |"
   echo "| --- | --- | --- | --- | --- | --- |"
 } > "$out.tmp"
 for s in "${scales[@]}"; do
@@ -29,12 +31,15 @@ for s in "${scales[@]}"; do
     "$bin" gen w1 --scale "$s" --out "$data" >&2
   fi
   size=$(du -m "$data/oes.csv" | cut -f1)
-  # warm the page cache so the run measures sluice, not the disk
+  # warm the page cache so the runs measure sluice, not the disk
   cat "$data"/*.csv > /dev/null
   log="$dir/w1-$s.time"
-  /usr/bin/time -v "$bin" run "$spec" --data-dir "$data" --out "$data/features.csv" --progress never "${memflag[@]}" 2> "$log"
-  wall=$(grep 'Elapsed (wall clock)' "$log" | awk '{print $NF}')
-  rss=$(grep 'Maximum resident set size' "$log" | awk '{printf "%.0f MiB", $NF/1024}')
+  : > "$log"
+  for _ in $(seq "$reps"); do
+    /usr/bin/time -a -o "$log" -f "%e %M" "$bin" run "$spec" --data-dir "$data" --out "$data/features.csv" --progress never "${memflag[@]}"
+  done
+  wall=$(sort -n "$log" | awk '{w[NR]=$1} END {printf "%.2f s (%.2f–%.2f)", w[int((NR+1)/2)], w[1], w[NR]}')
+  rss=$(sort -k2 -n "$log" | tail -1 | awk '{printf "%.0f MiB", $2/1024}')
   rows=$(($(wc -l < "$data/features.csv") - 1))
   echo "| $s | ${size} MB | $wall | $rss | $rows | ${MEM:-none} |" >> "$out.tmp"
 done
