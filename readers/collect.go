@@ -37,6 +37,17 @@ type collector struct {
 	offered bool        // consumer goroutine only
 	size    int64       // input size in bytes
 	kinds   []uint8
+	// from the inference sample, fixed before the collector is shared:
+	// the input's estimated records (0: unknown) and each column's average
+	// field bytes, for sizing ReadAll's string buffers
+	estRows  int
+	strBytes []float64
+
+	// chunks ReadAll may recycle (yielded whole, not rechunked), and the
+	// string buffers it hands back for the workers' next chunks
+	owned    sync.Map // *frame.Frame → struct{}
+	offsPool chan []int64
+	dataPool chan []byte
 
 	// producer goroutine only
 	pred   int  // predicted row offset of the next chunk
@@ -62,7 +73,15 @@ func newCollector(rd *csvReader) *collector {
 	if !has {
 		return nil
 	}
-	return &collector{size: rd.opt.sizeHint, kinds: rd.fast.kinds}
+	c := &collector{size: rd.opt.sizeHint, kinds: rd.fast.kinds, strBytes: make([]float64, len(rd.cols)),
+		offsPool: make(chan []int64, 4*len(rd.cols)), dataPool: make(chan []byte, 4*len(rd.cols))}
+	if rd.sampleRecs > 0 && rd.sampleBytes > 0 {
+		c.estRows = int(float64(c.size) / (float64(rd.sampleBytes) / float64(rd.sampleRecs)))
+		for k, col := range rd.cols {
+			c.strBytes[k] = col.avg
+		}
+	}
+	return c
 }
 
 // assign is called by the producer for each chunk, in order, with the number
@@ -207,4 +226,52 @@ func (c *collector) collectColumn(k int, parts []*frame.Column) *frame.Column {
 		return frame.AdoptFloat64s(first.Name(), d, valid, nulls)
 	}
 	return nil
+}
+
+// recycle offers a chunk's string buffers for reuse.
+func (c *collector) recycle(offs []int64, data []byte) {
+	if offs != nil {
+		select {
+		case c.offsPool <- offs[:0:cap(offs)]:
+		default:
+		}
+	}
+	if data != nil {
+		select {
+		case c.dataPool <- data[:0:cap(data)]:
+		default:
+		}
+	}
+}
+
+// offsBuf returns a recycled offsets buffer of length n with offs[0] = 0
+// (the workers write every other entry, row by row), or a new one.
+func (c *collector) offsBuf(n int) []int64 {
+	if c != nil {
+		select {
+		case b := <-c.offsPool:
+			if cap(b) >= n {
+				b = b[:n]
+				b[0] = 0
+				return b
+			}
+		default:
+		}
+	}
+	return make([]int64, n)
+}
+
+// dataBuf returns a recycled byte buffer of length n (to be overwritten
+// whole), or a new one.
+func (c *collector) dataBuf(n int) []byte {
+	if c != nil {
+		select {
+		case b := <-c.dataPool:
+			if cap(b) >= n {
+				return b[:n]
+			}
+		default:
+		}
+	}
+	return make([]byte, n)
 }

@@ -144,3 +144,92 @@ func setBits(dst []uint64, i, j int) {
 // MADV_HUGEPAGE here was measured: direct compaction made system time 2.5×
 // worse on this machine, so it is plain make.)
 func makeHuge[T any](n int) []T { return make([]T, n) }
+
+// strAcc builds one String column of ReadAll's result as the chunks arrive.
+type strAcc struct {
+	name  string
+	offs  []int64
+	data  []byte
+	valid [][]uint64 // per chunk: its validity bitmap (nil: no nulls)
+	lens  []int      // per chunk: its rows
+	nulls int
+}
+
+// newStrAccs returns an accumulator for each plain String column of the
+// first chunk's columns, sized from the collector's estimates (the file's
+// records and the sample's average field bytes, plus a margin; buffers grow
+// if the estimate is short).
+func newStrAccs(cols []*frame.Column, c *collector) []*strAcc {
+	accs := make([]*strAcc, len(cols))
+	any := false
+	for k, col := range cols {
+		if col.Type() != frame.String {
+			continue
+		}
+		rows := c.estRows + c.estRows/16 + 1024
+		bytes := 0
+		if k < len(c.strBytes) {
+			bytes = int(c.strBytes[k]*float64(rows)) + 4096
+		}
+		accs[k] = &strAcc{name: col.Name(), offs: make([]int64, 1, rows+1), data: make([]byte, 0, bytes)}
+		any = true
+	}
+	if !any {
+		return nil
+	}
+	return accs
+}
+
+// absorb moves the chunk's plain String columns into their accumulators,
+// leaving nil in cols.
+func absorb(accs []*strAcc, cols []*frame.Column) error {
+	for k, a := range accs {
+		if a == nil {
+			continue
+		}
+		c := cols[k]
+		if c.Name() != a.name || c.Type() != frame.String {
+			return fmt.Errorf("chunk has column %s %v, chunk 0 has %s String: %w", c.Name(), c.Type(), a.name, ErrSchema)
+		}
+		m := c.Len()
+		if co, cd := c.StringBuffers(); co != nil {
+			d := int64(len(a.data)) - co[0]
+			a.data = append(a.data, cd[co[0]:co[m]]...)
+			for _, x := range co[1:] {
+				a.offs = append(a.offs, x+d)
+			}
+		} else {
+			// a dictionary column: value by value
+			for i := range m {
+				if !c.IsNull(i) {
+					a.data = append(a.data, c.StrBytes(i)...)
+				}
+				a.offs = append(a.offs, int64(len(a.data)))
+			}
+		}
+		a.valid = append(a.valid, c.Validity())
+		a.lens = append(a.lens, m)
+		a.nulls += c.NullCount()
+		cols[k] = nil
+	}
+	return nil
+}
+
+// column returns the accumulated column.
+func (a *strAcc) column() *frame.Column {
+	n := len(a.offs) - 1
+	var valid []uint64
+	if a.nulls > 0 {
+		valid = make([]uint64, (n+63)/64)
+		o := 0
+		for i, v := range a.valid {
+			if v != nil {
+				orBits(valid, v, o, a.lens[i])
+			} else {
+				setBits(valid, o, o+a.lens[i])
+			}
+			o += a.lens[i]
+		}
+	}
+	return frame.AdoptStrings(a.name, a.offs, a.data, valid, a.nulls)
+}

@@ -117,8 +117,10 @@ type csvReader struct {
 	baseLine int // line number of the first data record
 	sample   int
 	fast     *fastPlan // nil: the fast path does not apply
-	keep     *keepPlan // Options.Keep tested inline by the fast path, or nil
-	coll     *collector
+	// the inference sample: records and their bytes (size estimates)
+	sampleRecs, sampleBytes int
+	keep                    *keepPlan // Options.Keep tested inline by the fast path, or nil
+	coll                    *collector
 }
 
 // prepare sets up decoding, BOM removal, line-end and delimiter detection.
@@ -287,6 +289,7 @@ func newCSVReader(r io.Reader, opt Options, name string) (*csvReader, error) {
 		return nil, &ParseError{File: name, Err: ErrEmpty}
 	}
 	rd.baseLine = 1 + countLines(head[:pos])
+	rd.sampleBytes = len(head) - pos
 	if opt.NoHeader {
 		rd.names = make([]string, len(first))
 		for i := range first {
@@ -334,6 +337,7 @@ func newCSVReader(r io.Reader, opt Options, name string) (*csvReader, error) {
 				p = next
 				continue // errors are reported by the real pass
 			}
+			rd.sampleRecs++
 			for k, src := range idx {
 				if src < len(tok.fields) {
 					inf[k].add(tok.field(head, src), rd.na)
@@ -672,6 +676,11 @@ func (rd *csvReader) pipeline(ctx context.Context, s *splitter, st *runState, yi
 			stats.Skipped += int64(pc.skipped)
 		}
 		for _, f := range st.rc.add(pc.f) {
+			if f == pc.f && rd.coll != nil && rd.coll.active.Load() {
+				// a chunk passed through whole: its buffers are its own,
+				// and ReadAll may hand them back for the next chunks
+				rd.coll.owned.Store(f, struct{}{})
+			}
 			st.emitted = true
 			if stats != nil {
 				stats.Rows += int64(f.NumRows())
@@ -1026,14 +1035,23 @@ func (s *naSet) has(b []byte) bool {
 // ReadAll concatenates a stream of frames into one frame. It returns the
 // first error the stream yields. An empty stream gives an empty frame.
 //
+// On a [CSVFile] stream ReadAll has the workers write numeric columns
+// straight into whole-file arrays and copies String columns into whole-file
+// buffers as the chunks arrive, handing each chunk's string buffers back to
+// the workers for the next chunks, so the result is built with little more
+// memory than its own size and few freshly touched pages.
+//
 // To keep peak memory near the result's size, ReadAll lowers the garbage
 // collector's target percentage (debug.SetGCPercent) to 25 once it holds
 // more than 64 MB, unless it is lower already or off, and restores it when
 // the last concurrent ReadAll returns.
 func ReadAll(seq iter.Seq2[*frame.Frame, error]) (*frame.Frame, error) {
-	var parts []*frame.Frame
+	var pcs [][]*frame.Column // per chunk: its columns (absorbed strings nil)
+	var first *frame.Frame
 	var coll *collector
+	var accs []*strAcc
 	seen := int64(0)
+	size := int64(0)
 	for f, err := range seq {
 		if err != nil {
 			return nil, err
@@ -1044,46 +1062,79 @@ func ReadAll(seq iter.Seq2[*frame.Frame, error]) (*frame.Frame, error) {
 				defer lowerGC()()
 			}
 		}
-		if parts == nil {
+		size += f.Size()
+		if pcs == nil {
+			first = f
 			if v, ok := collectable.LoadAndDelete(f); ok {
 				coll = v.(*collector)
 				coll.active.Store(true)
 			}
 		}
-		parts = append(parts, f)
-	}
-	if len(parts) == 0 {
-		return frame.Empty(), nil
-	}
-	if len(parts) == 1 {
-		return parts[0], nil
-	}
-	// concatenate column by column, dropping each column's pieces once
-	// copied, so peak memory stays near one frame plus one column
-	ncol := parts[0].NumCols()
-	pcs := make([][]*frame.Column, len(parts))
-	for i, p := range parts {
-		pcs[i] = p.Columns()
-		if p.NumCols() != ncol {
-			return nil, fmt.Errorf("readers: ReadAll: chunk %d has %d columns, chunk 0 has %d: %w", i, p.NumCols(), ncol, ErrSchema)
+		if len(pcs) > 0 && f.NumCols() != len(pcs[0]) {
+			return nil, fmt.Errorf("readers: ReadAll: chunk %d has %d columns, chunk 0 has %d: %w", len(pcs), f.NumCols(), len(pcs[0]), ErrSchema)
+		}
+		pcs = append(pcs, f.Columns())
+		if len(pcs) == 2 && coll != nil && coll.estRows > 0 {
+			// a file read in collect mode: its string columns are copied
+			// into whole-file buffers as the chunks arrive (the chunks'
+			// buffers then become garbage the next chunks reuse), instead
+			// of all being held and concatenated at the end
+			accs = newStrAccs(pcs[0], coll)
+			for i, cols := range pcs {
+				if err := absorb(accs, cols); err != nil {
+					return nil, fmt.Errorf("readers: ReadAll: chunk %d: %w", i, err)
+				}
+			}
+			first = nil
+		} else if accs != nil {
+			cols := f.Columns()
+			if err := absorb(accs, pcs[len(pcs)-1]); err != nil {
+				return nil, fmt.Errorf("readers: ReadAll: chunk %d: %w", len(pcs)-1, err)
+			}
+			if _, ok := coll.owned.LoadAndDelete(f); ok {
+				// nothing else holds the chunk's string buffers: the
+				// workers reuse them (warm pages, no fresh faults)
+				for k, a := range accs {
+					if a != nil {
+						coll.recycle(cols[k].StringBuffers())
+					}
+				}
+			}
 		}
 	}
-	size := int64(0)
-	for _, p := range parts {
-		size += p.Size()
+	if len(pcs) == 0 {
+		return frame.Empty(), nil
 	}
+	if len(pcs) == 1 {
+		return first, nil
+	}
+	ncol := len(pcs[0])
 	big := size > 64<<20
-	parts = nil
 	out := make([]*frame.Column, ncol)
+	for k, a := range accs {
+		if a != nil {
+			out[k] = a.column()
+			accs[k] = nil
+		}
+	}
+	// concatenate the other columns column by column, dropping each
+	// column's pieces once copied, so peak memory stays near one frame plus
+	// one column
 	// columns are concatenated by GOMAXPROCS goroutines, each dropping a
 	// column's pieces once copied; on big inputs a GC after each round lets
 	// the next columns reuse the memory, so peak stays near one frame plus a
 	// few columns
 	workers := runtime.GOMAXPROCS(0)
 	errs := make([]error, ncol)
-	for k0 := 0; k0 < ncol; k0 += workers {
+	var todo []int
+	for k := range ncol {
+		if out[k] == nil {
+			todo = append(todo, k)
+		}
+	}
+	for k0 := 0; k0 < len(todo); k0 += workers {
 		var wg sync.WaitGroup
-		for k := k0; k < min(k0+workers, ncol); k++ {
+		for _, k := range todo[k0:min(k0+workers, len(todo))] {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

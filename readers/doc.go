@@ -155,8 +155,11 @@
 // [ReadAll] of a [CSVFile] stream has the workers write the Int64, Float64,
 // Date and Datetime values of every chunk straight into whole-file arrays
 // (sized from the file size), which become the result's columns without a
-// final copy; other columns are concatenated column by column, each
-// column's chunks released as it is built. While it holds more than 64 MB,
+// final copy; String columns are copied into whole-file buffers (sized from
+// the inference sample) as the chunks arrive, and each chunk's string
+// buffers go back to the workers for the next chunks, so pages are reused
+// rather than freshly faulted in; other columns are concatenated column by
+// column, each column's chunks released as it is built. While it holds more than 64 MB,
 // ReadAll lowers the GC percentage to 25 to keep peak memory near the
 // result's size.
 package readers

@@ -435,7 +435,7 @@ records:
 			r++
 		}
 	}
-	f, ok := rd.buildFrame(w, outs, r, capRows)
+	f, ok := rd.buildFrame(w, outs, r, capRows, coll)
 	if !ok {
 		return pc, false
 	}
@@ -480,7 +480,11 @@ func (rd *csvReader) allocOut(w *fastWorker, o *colOut, k, rows int, coll *colle
 	case kBool:
 		o.bools = make([]bool, rows)
 	default:
-		o.offs = make([]int64, rows+1)
+		if view {
+			o.offs = coll.offsBuf(rows + 1)
+		} else {
+			o.offs = make([]int64, rows+1)
+		}
 		if o.data == nil {
 			o.data = w.sdata[k][:0]
 			if want := int(rd.cols[k].avg*float64(rows)*1.1) + 64; cap(o.data) < want {
@@ -515,7 +519,7 @@ func (rd *csvReader) growOuts(w *fastWorker, old []colOut, capRows int) ([]colOu
 }
 
 // buildFrame makes the chunk's frame of its first r rows.
-func (rd *csvReader) buildFrame(w *fastWorker, outs []colOut, r, capRows int) (*frame.Frame, bool) {
+func (rd *csvReader) buildFrame(w *fastWorker, outs []colOut, r, capRows int, coll *collector) (*frame.Frame, bool) {
 	cols := make([]*frame.Column, len(outs))
 	exact := r >= capRows-capRows/64-8
 	for k, c := range rd.cols {
@@ -538,7 +542,7 @@ func (rd *csvReader) buildFrame(w *fastWorker, outs []colOut, r, capRows int) (*
 		case kBool:
 			cols[k] = frame.AdoptBools(c.name, fit(o.bools, r, exact), valid, o.nulls)
 		default:
-			data := make([]byte, len(o.data))
+			data := coll.dataBuf(len(o.data))
 			copy(data, o.data)
 			w.sdata[k] = o.data[:0]
 			cols[k] = frame.AdoptStrings(c.name, fit(o.offs, r+1, exact), data, valid, o.nulls)

@@ -205,7 +205,7 @@ func (rd *csvReader) vecChunk(w *fastWorker, chunk []byte, hint int, coll *colle
 		row0++
 	}
 	vs.pos = pos
-	f, ok := rd.buildFrame(w, outs, row0, capRows)
+	f, ok := rd.buildFrame(w, outs, row0, capRows, coll)
 	if !ok {
 		return pc, false
 	}
