@@ -35,6 +35,16 @@ func TestReadFile(t *testing.T) {
 	if os.Getenv("SLUICE_BENCH_PROJECT") == "1" {
 		opt.Columns = oesProjection
 	}
+	// SLUICE_BENCH_PATH=fused|block picks the parse path (default: as a
+	// user gets it)
+	switch os.Getenv("SLUICE_BENCH_PATH") {
+	case "fused":
+		defer func(v bool) { vecPathOff = v }(vecPathOff)
+		vecPathOff = true
+	case "block":
+		defer func(v bool) { vecForce = v }(vecForce)
+		vecForce = true
+	}
 	st, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)

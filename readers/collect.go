@@ -261,17 +261,15 @@ func (c *collector) offsBuf(n int) []int64 {
 	return make([]int64, n)
 }
 
-// dataBuf returns a recycled byte buffer of length n (to be overwritten
-// whole), or a new one.
-func (c *collector) dataBuf(n int) []byte {
-	if c != nil {
-		select {
-		case b := <-c.dataPool:
-			if cap(b) >= n {
-				return b[:n]
-			}
-		default:
+// scratch returns an empty recycled byte buffer with room for n bytes, or
+// a new one.
+func (c *collector) scratch(n int) []byte {
+	select {
+	case b := <-c.dataPool:
+		if cap(b) >= n {
+			return b[:0]
 		}
+	default:
 	}
-	return make([]byte, n)
+	return make([]byte, 0, n)
 }

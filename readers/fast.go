@@ -542,9 +542,18 @@ func (rd *csvReader) buildFrame(w *fastWorker, outs []colOut, r, capRows int, co
 		case kBool:
 			cols[k] = frame.AdoptBools(c.name, fit(o.bools, r, exact), valid, o.nulls)
 		default:
-			data := coll.dataBuf(len(o.data))
-			copy(data, o.data)
-			w.sdata[k] = o.data[:0]
+			var data []byte
+			if coll != nil {
+				// collect mode: ReadAll copies the bytes out and recycles
+				// the buffer, so the scratch itself becomes the chunk's
+				// buffer and a recycled one the next scratch
+				data = o.data
+				w.sdata[k] = coll.scratch(cap(o.data))
+			} else {
+				data = make([]byte, len(o.data))
+				copy(data, o.data)
+				w.sdata[k] = o.data[:0]
+			}
 			cols[k] = frame.AdoptStrings(c.name, fit(o.offs, r+1, exact), data, valid, o.nulls)
 		}
 	}

@@ -1,6 +1,7 @@
 package readers
 
 import (
+	"encoding/binary"
 	"math/bits"
 	"sync/atomic"
 )
@@ -132,7 +133,7 @@ func (rd *csvReader) vecChunk(w *fastWorker, chunk []byte, hint int, coll *colle
 			clear(t[segEnd-base-full:])
 			structMasks(t, delim, masks[full/16:full/16+4])
 		}
-		if need := np + segEnd - base + 1; len(pos) < need {
+		if need := np + segEnd - base + 69; len(pos) < need {
 			pos = append(pos[:np], make([]int32, need-np)...)
 			pos = pos[:cap(pos)]
 		}
@@ -178,10 +179,25 @@ func (rd *csvReader) vecChunk(w *fastWorker, chunk []byte, hint int, coll *colle
 			carry = -(in >> 63)
 			lines := l &^ in
 			lfs += bits.OnesCount64(lines)
-			for s := (d | lines) &^ in; s != 0; s &= s - 1 {
-				pos[np] = int32(bb + bits.TrailingZeros64(s))
-				np++
+			// the positions of the set bits, four per step with no branch
+			// on the bit count until the end (simdjson's flattening): the
+			// writes past the count land in the slack of pp and are
+			// overwritten later
+			st := (d | lines) &^ in
+			cnt := bits.OnesCount64(st)
+			pp := pos[np : np+68 : np+68]
+			b32 := int32(bb)
+			for i := 0; i < cnt; i += 4 {
+				pp[i] = b32 + int32(bits.TrailingZeros64(st))
+				st &= st - 1
+				pp[i+1] = b32 + int32(bits.TrailingZeros64(st))
+				st &= st - 1
+				pp[i+2] = b32 + int32(bits.TrailingZeros64(st))
+				st &= st - 1
+				pp[i+3] = b32 + int32(bits.TrailingZeros64(st))
+				st &= st - 1
 			}
+			np += cnt
 		}
 		if !flush() {
 			return pc, false
@@ -292,6 +308,28 @@ func vecInts(dst []int64, b []byte, pos []int32, fi, nf int, last bool, sep byte
 		if e-s < 1 || e > len(b) {
 			return r
 		}
+		if s+9 <= len(b) {
+			// up to 7 digits (or a quoted "123,456") 8 bytes at a time
+			if b[s] == '"' {
+				if v, l, ok := swarQuotedInt(binary.LittleEndian.Uint64(b[s+1:]), sep); ok && l == e-s-2 {
+					dst[r] = int64(v)
+					continue
+				}
+			} else {
+				q := s
+				if b[q] == '-' {
+					q++
+				}
+				if m, l, fr, ok := swarDecimal(binary.LittleEndian.Uint64(b[q:])); ok && fr < 0 && q+l == e {
+					v := int64(m)
+					if q != s {
+						v = -v
+					}
+					dst[r] = v
+					continue
+				}
+			}
+		}
 		quoted := b[s] == '"'
 		if quoted {
 			if e-s < 3 || b[e-1] != '"' {
@@ -353,6 +391,24 @@ func vecFloats(dst []float64, b []byte, pos []int32, fi, nf int, last bool) int 
 		}
 		if s >= e || e > len(b) {
 			return r
+		}
+		if s+9 <= len(b) {
+			// up to 7 digits and a dot, 8 bytes at a time
+			q := s
+			if b[q] == '-' {
+				q++
+			}
+			if m, l, fr, ok := swarDecimal(binary.LittleEndian.Uint64(b[q:])); ok && q+l == e {
+				v := float64(m)
+				if fr > 0 {
+					v /= pow10f[fr]
+				}
+				if q != s {
+					v = -v
+				}
+				dst[r] = v
+				continue
+			}
 		}
 		neg := b[s] == '-'
 		if neg {
