@@ -67,6 +67,16 @@ func benchOES(b *testing.B, rows int, opt Options) {
 		b.Fatal(err)
 	}
 	data := buf.Bytes()
+	for _, path := range []string{"fused", "block"} {
+		b.Run(path, func(b *testing.B) {
+			defer func(o, f bool) { vecPathOff, vecForce = o, f }(vecPathOff, vecForce)
+			vecPathOff, vecForce = path == "fused", path == "block"
+			benchRead(b, data, rows, opt)
+		})
+	}
+}
+
+func benchRead(b *testing.B, data []byte, rows int, opt Options) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -370,5 +371,64 @@ func TestFastPathLineNumbers(t *testing.T) {
 	}
 	if fastChunks.Load() == before {
 		t.Fatal("the fast path never ran")
+	}
+}
+
+// TestSWARField: swarField against strconv on every short string of
+// digits, '.', '-' and one other byte it accepts, and it accepts every
+// plain decimal of up to 8 characters.
+func TestSWARField(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	alpha := "0123456789.-x"
+	accepted := 0
+	for range 200000 {
+		l := 1 + rng.IntN(8)
+		buf := make([]byte, 8)
+		for i := range buf {
+			buf[i] = alpha[rng.IntN(len(alpha))]
+		}
+		if rng.IntN(2) == 0 {
+			// mostly digits, an optional sign and dot
+			for i := range buf {
+				buf[i] = '0' + byte(rng.IntN(10))
+			}
+			if rng.IntN(3) == 0 {
+				buf[0] = '-'
+			}
+			if rng.IntN(2) == 0 {
+				buf[rng.IntN(l)] = '.'
+			}
+		}
+		f := string(buf[:l])
+		x := uint64(buf[0]) | uint64(buf[1])<<8 | uint64(buf[2])<<16 | uint64(buf[3])<<24 | uint64(buf[4])<<32 | uint64(buf[5])<<40 | uint64(buf[6])<<48 | uint64(buf[7])<<56
+		for _, dot := range []bool{false, true} {
+			m, frac, neg, ok := swarField(x, l, dot)
+			body := strings.TrimPrefix(f, "-")
+			valid := body != "" && strings.Count(body, ".") <= 1 && strings.Trim(body, "0123456789.") == "" && body != "." && (dot || !strings.Contains(body, "."))
+			if ok != valid {
+				t.Fatalf("swarField(%q, dot %v) ok %v, want %v", f, dot, ok, valid)
+			}
+			if !ok {
+				continue
+			}
+			accepted++
+			want, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				t.Fatalf("%q: %v", f, err)
+			}
+			got := float64(m)
+			if frac > 0 {
+				got /= pow10f[frac]
+			}
+			if neg {
+				got = -got
+			}
+			if math.Float64bits(got) != math.Float64bits(want) && !(got == 0 && want == 0) {
+				t.Fatalf("swarField(%q) = %v (m %d frac %d neg %v), want %v", f, got, m, frac, neg, want)
+			}
+		}
+	}
+	if accepted == 0 {
+		t.Fatal("nothing accepted")
 	}
 }

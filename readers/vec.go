@@ -315,14 +315,10 @@ func vecInts(dst []int64, b []byte, pos []int32, fi, nf int, last bool, sep byte
 					dst[r] = int64(v)
 					continue
 				}
-			} else {
-				q := s
-				if b[q] == '-' {
-					q++
-				}
-				if m, l, fr, ok := swarDecimal(binary.LittleEndian.Uint64(b[q:])); ok && fr < 0 && q+l == e {
+			} else if e-s <= 8 {
+				if m, _, neg, ok := swarField(binary.LittleEndian.Uint64(b[s:]), e-s, false); ok {
 					v := int64(m)
-					if q != s {
+					if neg {
 						v = -v
 					}
 					dst[r] = v
@@ -392,18 +388,14 @@ func vecFloats(dst []float64, b []byte, pos []int32, fi, nf int, last bool) int 
 		if s >= e || e > len(b) {
 			return r
 		}
-		if s+9 <= len(b) {
-			// up to 7 digits and a dot, 8 bytes at a time
-			q := s
-			if b[q] == '-' {
-				q++
-			}
-			if m, l, fr, ok := swarDecimal(binary.LittleEndian.Uint64(b[q:])); ok && q+l == e {
+		if e-s <= 8 && s+8 <= len(b) {
+			// up to 8 digits and a dot, 8 bytes at a time
+			if m, fr, neg, ok := swarField(binary.LittleEndian.Uint64(b[s:]), e-s, true); ok {
 				v := float64(m)
 				if fr > 0 {
 					v /= pow10f[fr]
 				}
-				if q != s {
+				if neg {
 					v = -v
 				}
 				dst[r] = v
@@ -478,4 +470,44 @@ func (rd *csvReader) vecStrings(o *colOut, b []byte, pos []int32, fi, nf int, la
 	}
 	o.data = data
 	return recs
+}
+
+// swarField reads a field of known length l (1 to 8) from the 8 bytes x
+// (loaded little endian): an optional '-', then digits with, if dot, at
+// most one '.'. It returns the digits as one integer (the dot removed), the
+// digits after the dot, and the sign; false for anything else or no
+// digits. The digits are combined in one step (Lemire's SWAR method).
+func swarField(x uint64, l int, dot bool) (m uint64, frac int, neg, ok bool) {
+	const lo7 = 0x7F7F7F7F7F7F7F7F
+	const hi = 0x8080808080808080
+	if x&0xFF == '-' {
+		x >>= 8
+		l--
+		neg = true
+	}
+	if l <= 0 {
+		return 0, 0, false, false
+	}
+	keep := ^uint64(0) >> (64 - 8*uint(l))
+	x &= keep
+	a := x ^ 0x3030303030303030
+	nd := (((a & lo7) + 0x7676767676767676) | a) & hi & keep
+	digits := l
+	if nd != 0 {
+		dp := bits.TrailingZeros64(nd) >> 3
+		if !dot || nd&(nd-1) != 0 || byte(x>>(8*uint(dp))) != '.' {
+			return 0, 0, false, false
+		}
+		low := uint64(1)<<(8*uint(dp)) - 1
+		x = x&low | (x>>8)&^low
+		digits--
+		frac = l - dp - 1
+		if digits == 0 {
+			return 0, 0, false, false
+		}
+	}
+	d := (x & 0x0F0F0F0F0F0F0F0F) << (8 * uint(8-digits))
+	d = d*10 + d>>8
+	d = ((d&0x000000FF000000FF)*(100+1000000<<32) + (d>>16&0x000000FF000000FF)*(1+10000<<32)) >> 32
+	return d, frac, neg, true
 }
