@@ -1074,11 +1074,14 @@ func ReadAll(seq iter.Seq2[*frame.Frame, error]) (*frame.Frame, error) {
 			return nil, fmt.Errorf("readers: ReadAll: chunk %d has %d columns, chunk 0 has %d: %w", len(pcs), f.NumCols(), len(pcs[0]), ErrSchema)
 		}
 		pcs = append(pcs, f.Columns())
+		owned := false
+		if coll != nil {
+			_, owned = coll.owned.LoadAndDelete(f)
+		}
 		if len(pcs) == 2 && coll != nil && coll.estRows > 0 {
 			// a file read in collect mode: its string columns are copied
-			// into whole-file buffers as the chunks arrive (the chunks'
-			// buffers then become garbage the next chunks reuse), instead
-			// of all being held and concatenated at the end
+			// into whole-file buffers as the chunks arrive, instead of all
+			// being held and concatenated at the end
 			accs = newStrAccs(pcs[0], coll)
 			for i, cols := range pcs {
 				if err := absorb(accs, cols); err != nil {
@@ -1087,17 +1090,16 @@ func ReadAll(seq iter.Seq2[*frame.Frame, error]) (*frame.Frame, error) {
 			}
 			first = nil
 		} else if accs != nil {
-			cols := f.Columns()
 			if err := absorb(accs, pcs[len(pcs)-1]); err != nil {
 				return nil, fmt.Errorf("readers: ReadAll: chunk %d: %w", len(pcs)-1, err)
 			}
-			if _, ok := coll.owned.LoadAndDelete(f); ok {
-				// nothing else holds the chunk's string buffers: the
-				// workers reuse them (warm pages, no fresh faults)
-				for k, a := range accs {
-					if a != nil {
-						coll.recycle(cols[k].StringBuffers())
-					}
+		}
+		if owned && accs != nil {
+			// nothing else holds the chunk's string buffers: the workers
+			// reuse them (warm pages, no fresh faults)
+			for k, a := range accs {
+				if a != nil {
+					coll.recycle(f.ColumnAt(k).StringBuffers())
 				}
 			}
 		}
