@@ -260,11 +260,7 @@ func (rd *csvReader) vecConvert(w *fastWorker, outs []colOut, b []byte, pos []in
 				break
 			}
 			// ... and the generic route for the field it stopped at
-			j := r*nf + fi
-			s, e := int(pos[j])+1, int(pos[j+1])
-			if last && e > s && b[e-1] == '\r' {
-				e--
-			}
+			s, e := fieldSpan(b, pos, r*nf+fi, last)
 			if !rd.vecGeneric(w, o, k, b, s, e, row0+r, capRows) {
 				return false
 			}
@@ -300,11 +296,7 @@ func (rd *csvReader) vecGeneric(w *fastWorker, o *colOut, k int32, b []byte, s, 
 // many it converted.
 func vecInts(dst []int64, b []byte, pos []int32, fi, nf int, last bool, sep byte) int {
 	for r := range dst {
-		j := r*nf + fi
-		s, e := int(pos[j])+1, int(pos[j+1])
-		if last && e > s && b[e-1] == '\r' {
-			e--
-		}
+		s, e := fieldSpan(b, pos, r*nf+fi, last)
 		if e-s < 1 || e > len(b) {
 			return r
 		}
@@ -380,11 +372,7 @@ func vecInts(dst []int64, b []byte, pos []int32, fi, nf int, last bool, sep byte
 // doubles, as parseFloat gives); it returns how many it converted.
 func vecFloats(dst []float64, b []byte, pos []int32, fi, nf int, last bool) int {
 	for r := range dst {
-		j := r*nf + fi
-		s, e := int(pos[j])+1, int(pos[j+1])
-		if last && e > s && b[e-1] == '\r' {
-			e--
-		}
+		s, e := fieldSpan(b, pos, r*nf+fi, last)
 		if s >= e || e > len(b) {
 			return r
 		}
@@ -451,11 +439,7 @@ func (rd *csvReader) vecStrings(o *colOut, b []byte, pos []int32, fi, nf int, la
 	data := o.data
 	offs := o.offs[row0+1:]
 	for r := 0; r < recs; r++ {
-		j := r*nf + fi
-		s, e := int(pos[j])+1, int(pos[j+1])
-		if last && e > s && b[e-1] == '\r' {
-			e--
-		}
+		s, e := fieldSpan(b, pos, r*nf+fi, last)
 		if s >= e || e > len(b) {
 			o.data = data
 			return r
@@ -510,4 +494,15 @@ func swarField(x uint64, l int, dot bool) (m uint64, frac int, neg, ok bool) {
 	d = d*10 + d>>8
 	d = ((d&0x000000FF000000FF)*(100+1000000<<32) + (d>>16&0x000000FF000000FF)*(1+10000<<32)) >> 32
 	return d, frac, neg, true
+}
+
+// fieldSpan returns the bytes [s, e) of the field whose terminator is
+// pos[j+1] (pos[j] ends the field before it); for the last field of a
+// record a CR before the line end is not part of it.
+func fieldSpan(b []byte, pos []int32, j int, last bool) (s, e int) {
+	s, e = int(pos[j])+1, int(pos[j+1])
+	if last && e > s && b[e-1] == '\r' {
+		e--
+	}
+	return s, e
 }
