@@ -1,5 +1,7 @@
 package frame
 
+import "unsafe"
+
 // Zero-copy construction for bulk producers (the CSV reader): a producer that
 // knows its row count fills exact-size slices and a validity bitmap itself,
 // and the column adopts them without copying or re-scanning.
@@ -63,4 +65,45 @@ func (c *Column) StringBuffers() (offs []int64, data []byte) {
 		return nil, nil
 	}
 	return c.offs, c.data
+}
+
+// AdoptDict returns a dictionary-encoded String column: value i is entry
+// codes[i] of dict, a String column without nulls. Codes must be below
+// dict.Len(); the codes of nulls must be 0. Several columns may share one
+// dict, and a dictionary that only ever grows by appending may be shared as
+// prefixes of itself (each column holding the entries that existed when it
+// was built): [Concat] keeps such columns encoded. The caller must not modify
+// codes afterwards. It panics when dict is not a String column without nulls
+// or valid has the wrong length.
+func AdoptDict(name string, codes []uint32, dict *Column, valid []uint64, nulls int) *Column {
+	if dict == nil || dict.typ != String || dict.dict != nil || dict.nulls != 0 {
+		panic("frame: AdoptDict: the dictionary must be a plain String column without nulls")
+	}
+	n := len(codes)
+	return &Column{name: name, typ: String, n: n, codes: codes, dict: dict, valid: adoptBitmap(n, valid, nulls), nulls: nulls}
+}
+
+// dictPrefix reports whether dictionary d holds the first entries of
+// dictionary big, in order (true when they are the same column).
+func dictPrefix(d, big *Column) bool {
+	if d == big {
+		return true
+	}
+	if d.n > big.n {
+		return false
+	}
+	if d.n == 0 {
+		return true
+	}
+	do, bo := d.offs[:d.n+1], big.offs[:d.n+1]
+	if unsafe.SliceData(do) == unsafe.SliceData(bo) && unsafe.SliceData(d.data) == unsafe.SliceData(big.data) {
+		return true // views of one append-only buffer
+	}
+	base := bo[0] - do[0]
+	for i, o := range do {
+		if bo[i] != o+base {
+			return false
+		}
+	}
+	return string(d.data[do[0]:do[d.n]]) == string(big.data[bo[0]:bo[d.n]])
 }

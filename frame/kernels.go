@@ -303,7 +303,8 @@ func filterSlice[T any](src []T, mask []bool, kept int) []T {
 }
 
 // concatColumns appends columns of one type; the result takes the name of the
-// first. Dictionary columns stay encoded only when they share one dictionary.
+// first. Dictionary columns stay encoded when they share one dictionary (or
+// prefixes of one).
 func concatColumns(cols []*Column) *Column {
 	first := cols[0]
 	n, nulls := 0, 0
@@ -348,14 +349,26 @@ func concatColumns(cols []*Column) *Column {
 			out.bools = append(out.bools, c.bools...)
 		}
 	case String:
-		shared := first.dict != nil
+		// dictionaries are shared when each is a prefix of the longest (one
+		// dictionary that grew by appending while the columns were built)
+		var big *Column
 		for _, c := range cols {
-			if c.dict != first.dict {
+			if c.dict == nil {
+				big = nil
+				break
+			}
+			if big == nil || c.dict.n > big.n {
+				big = c.dict
+			}
+		}
+		shared := big != nil
+		for _, c := range cols {
+			if shared && !dictPrefix(c.dict, big) {
 				shared = false
 			}
 		}
 		if shared {
-			out.dict = first.dict
+			out.dict = big
 			out.codes = make([]uint32, 0, n)
 			for _, c := range cols {
 				out.codes = append(out.codes, c.codes...)
