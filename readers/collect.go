@@ -57,7 +57,10 @@ type collector struct {
 	// written by the producer before any job that uses them is sent
 	ints   [][]int64
 	floats [][]float64
-	rows   int // capacity of the arrays in rows
+	codes  [][]uint32 // dictionary-encoded String columns
+	rows   int        // capacity of the arrays in rows
+
+	dicts []*strDict // per column: its dictionary, or nil
 }
 
 func newCollector(rd *csvReader) *collector {
@@ -73,8 +76,11 @@ func newCollector(rd *csvReader) *collector {
 	if !has {
 		return nil
 	}
-	c := &collector{size: rd.opt.sizeHint, kinds: rd.fast.kinds, strBytes: make([]float64, len(rd.cols)),
+	c := &collector{size: rd.opt.sizeHint, kinds: rd.fast.kinds, strBytes: make([]float64, len(rd.cols)), dicts: make([]*strDict, len(rd.cols)),
 		offsPool: make(chan []int64, 4*len(rd.cols)), dataPool: make(chan []byte, 4*len(rd.cols))}
+	for k, col := range rd.cols {
+		c.dicts[k] = col.dict
+	}
 	if rd.sampleRecs > 0 && rd.sampleBytes > 0 {
 		c.estRows = int(float64(c.size) / (float64(rd.sampleBytes) / float64(rd.sampleRecs)))
 		for k, col := range rd.cols {
@@ -109,7 +115,11 @@ func (c *collector) assign(recs int, consumed int64) (int, bool) {
 		c.rows = int(est)
 		c.ints = make([][]int64, len(c.kinds))
 		c.floats = make([][]float64, len(c.kinds))
+		c.codes = make([][]uint32, len(c.kinds))
 		for k, kind := range c.kinds {
+			if c.dicts[k] != nil {
+				c.codes[k] = make([]uint32, c.rows)
+			}
 			switch kind {
 			case kInt, kDate, kDatetime:
 				c.ints[k] = make([]int64, c.rows)
@@ -128,6 +138,13 @@ func (c *collector) intView(k, off, rows int) []int64 {
 		return nil
 	}
 	return c.ints[k][off : off+rows : off+rows]
+}
+
+func (c *collector) codeView(k, off, rows int) []uint32 {
+	if c == nil || c.codes == nil || c.codes[k] == nil {
+		return nil
+	}
+	return c.codes[k][off : off+rows : off+rows]
 }
 
 func (c *collector) floatView(k, off, rows int) []float64 {
@@ -224,6 +241,29 @@ func (c *collector) collectColumn(k int, parts []*frame.Column) *frame.Column {
 		c.floats[k] = nil
 		collectedColumns.Add(1)
 		return frame.AdoptFloat64s(first.Name(), d, valid, nulls)
+	case c.codes != nil && c.codes[k] != nil && first.Type() == frame.String:
+		// every part is encoded with snapshots of the read's one growing
+		// dictionary (or plain, after it filled up): the largest snapshot
+		// holds every entry
+		vals := make([][]uint32, len(parts))
+		var dict *frame.Column
+		for i, p := range parts {
+			d, codes := p.Dictionary()
+			if d == nil {
+				return nil
+			}
+			if dict == nil || d.Len() > dict.Len() {
+				dict = d
+			}
+			vals[i] = codes
+		}
+		d, ok := place(c.codes[k], vals)
+		if !ok {
+			return nil
+		}
+		c.codes[k] = nil
+		collectedColumns.Add(1)
+		return frame.AdoptDict(first.Name(), d, dict, valid, nulls)
 	}
 	return nil
 }

@@ -163,7 +163,7 @@ func newStrAccs(cols []*frame.Column, c *collector) []*strAcc {
 	accs := make([]*strAcc, len(cols))
 	any := false
 	for k, col := range cols {
-		if col.Type() != frame.String {
+		if col.Type() != frame.String || col.IsDict() {
 			continue
 		}
 		rows := c.estRows + c.estRows/16 + 1024

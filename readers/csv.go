@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/sluicedata/sluice/frame"
 )
@@ -101,6 +102,8 @@ type colPlan struct {
 	name string
 	typ  frame.Type
 	nf   numFmt
+	// dict, if set, is the dictionary the column is encoded with.
+	dict *strDict
 }
 
 // csvReader is one configured CSV read.
@@ -120,6 +123,7 @@ type csvReader struct {
 	// the inference sample: records and their bytes (size estimates)
 	sampleRecs, sampleBytes int
 	keep                    *keepPlan // Options.Keep tested inline by the fast path, or nil
+	hasDict                 bool      // some column is dictionary-encoded (colPlan.dict)
 	coll                    *collector
 }
 
@@ -363,6 +367,10 @@ func newCSVReader(r io.Reader, opt Options, name string) (*csvReader, error) {
 			if c.typ == frame.Int64 || c.typ == frame.Float64 {
 				c.nf = numFormat(opt)
 			}
+		}
+		if c.typ == frame.String && !opt.NoDict && (dictForce || inf[k].repeats()) {
+			c.dict = newStrDict()
+			rd.hasDict = true
 		}
 		rd.cols[k] = c
 	}
@@ -806,6 +814,9 @@ func (rd *csvReader) parseChunkSafe(tok *tokenizer, fw *fastWorker, j *job, hint
 	}
 	if pc.f == nil {
 		pc = rd.parseChunk(tok, chunk, hint)
+		if pc.f != nil {
+			pc.f = rd.encodeFrame(fw, pc.f)
+		}
 	}
 	if kf := rd.opt.Keep; kf != nil && rd.keep == nil && pc.err == nil && pc.f != nil {
 		f, err := kf.Filter(pc.f)
@@ -1134,6 +1145,7 @@ func ReadAll(seq iter.Seq2[*frame.Frame, error]) (*frame.Frame, error) {
 			todo = append(todo, k)
 		}
 	}
+	var copied atomic.Bool // a column of the round was copied, not collected
 	for k0 := 0; k0 < len(todo); k0 += workers {
 		var wg sync.WaitGroup
 		for _, k := range todo[k0:min(k0+workers, len(todo))] {
@@ -1150,6 +1162,7 @@ func ReadAll(seq iter.Seq2[*frame.Frame, error]) (*frame.Frame, error) {
 					out[k] = c
 					return
 				}
+				copied.Store(true)
 				c, err := concatColumn(one)
 				if err != nil {
 					errs[k] = fmt.Errorf("readers: ReadAll: %w", err)
@@ -1159,7 +1172,7 @@ func ReadAll(seq iter.Seq2[*frame.Frame, error]) (*frame.Frame, error) {
 			}()
 		}
 		wg.Wait()
-		if big {
+		if big && copied.Swap(false) {
 			// return the pieces' pages to the OS: the next columns are
 			// fresh allocations that could not reuse them anyway
 			debug.FreeOSMemory()

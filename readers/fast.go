@@ -108,6 +108,11 @@ type colOut struct {
 	data   []byte
 	valid  []uint64 // nil until the first null
 	nulls  int
+	// a dictionary-encoded String column: the codes, written row by row
+	// (coded: by the block path) or, else, encoded from offs and data when
+	// the chunk is built
+	codes []uint32
+	coded bool
 }
 
 func (o *colOut) setNull(r, capRows int) {
@@ -127,7 +132,9 @@ type fastWorker struct {
 	key   []byte
 	lines int // line breaks inside the quoted fields of genericField
 	vec   *vecScratch
-	sdata [][]byte // per output column: reused string bytes
+	sdata [][]byte  // per output column: reused string bytes
+	soffs [][]int64 // per output column: reused string offsets (dictionary columns)
+	dicts []*dictCache
 }
 
 var nan = math.NaN()
@@ -480,7 +487,24 @@ func (rd *csvReader) allocOut(w *fastWorker, o *colOut, k, rows int, coll *colle
 	case kBool:
 		o.bools = make([]bool, rows)
 	default:
-		if view {
+		if d := rd.cols[k].dict; d != nil && !d.full.Load() {
+			// encoded at the end of the chunk: the offsets are scratch
+			if w.soffs == nil {
+				w.soffs = make([][]int64, len(rd.cols))
+			}
+			if o.offs = w.soffs[k]; cap(o.offs) >= rows+1 {
+				o.offs = o.offs[:rows+1]
+				o.offs[0] = 0
+			} else {
+				o.offs = make([]int64, rows+1)
+			}
+			if view {
+				o.codes = coll.codeView(k, off, rows)
+			}
+			if o.codes == nil {
+				o.codes = make([]uint32, rows)
+			}
+		} else if view {
 			o.offs = coll.offsBuf(rows + 1)
 		} else {
 			o.offs = make([]int64, rows+1)
@@ -505,6 +529,11 @@ func (rd *csvReader) growOuts(w *fastWorker, old []colOut, capRows int) ([]colOu
 		copy(o.floats, q.floats)
 		copy(o.bools, q.bools)
 		copy(o.offs, q.offs)
+		if q.codes != nil && o.codes == nil {
+			o.codes = make([]uint32, newCap)
+		}
+		copy(o.codes, q.codes)
+		o.coded = q.coded
 		o.data = q.data
 		o.nulls = q.nulls
 		if q.valid != nil {
@@ -542,6 +571,24 @@ func (rd *csvReader) buildFrame(w *fastWorker, outs []colOut, r, capRows int, co
 		case kBool:
 			cols[k] = frame.AdoptBools(c.name, fit(o.bools, r, exact), valid, o.nulls)
 		default:
+			if d := c.dict; d != nil && o.codes != nil {
+				var dc *frame.Column
+				if o.coded {
+					dc = frame.AdoptDict(c.name, fit(o.codes, r, exact), d.snapshot(), valid, o.nulls)
+				} else if codes, ok := d.encode(rd.dictCaches(w)[k], o.offs, o.data, valid, r, o.codes); ok {
+					dc = frame.AdoptDict(c.name, fit(codes, r, exact), d.snapshot(), valid, o.nulls)
+				}
+				if dc != nil {
+					// the codes keep no reference to the scratch buffers
+					w.soffs[k] = o.offs[:0]
+					w.sdata[k] = o.data[:0]
+					cols[k] = dc
+					continue
+				}
+				if w.soffs != nil {
+					w.soffs[k] = nil // the offsets go to the plain column
+				}
+			}
 			var data []byte
 			if coll != nil {
 				// collect mode: ReadAll copies the bytes out and recycles

@@ -57,22 +57,51 @@ func sameFrames(a, b *frame.Frame) string {
 func readBoth(t *testing.T, in string, opt Options) {
 	t.Helper()
 	defer func(f, v, force bool) { fastPathOff, vecPathOff, vecForce = f, v, force }(fastPathOff, vecPathOff, vecForce)
+	defer func(f bool, m uint32) { dictForce, dictMaxEntries = f, m }(dictForce, dictMaxEntries)
 	fastPathOff = true
-	want, werr := readAll(in, opt)
-	fastPathOff = false
-	for _, path := range []string{"fast", "block"} {
+	plain := opt
+	plain.NoDict = true
+	want, werr := readAll(in, plain)
+	// each path plain, with dictionaries where the sample repeats, with a
+	// dictionary for every String column, and with dictionaries that fill
+	// up after three entries (later chunks plain)
+	for _, path := range []string{"slow", "fast", "block"} {
+		fastPathOff = path == "slow"
 		vecPathOff, vecForce = path == "fast", path == "block"
-		got, gerr := readAll(in, opt)
-		if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) {
-			t.Fatalf("opt %+v: %s path error %v, slow path %v\ninput:\n%s", opt, path, gerr, werr, in)
-		}
-		if werr != nil {
-			continue
-		}
-		if d := sameFrames(got, want); d != "" {
-			t.Fatalf("opt %+v: %s and slow paths differ: %s\ninput:\n%s", opt, path, d, in)
+		for _, dict := range dictModes() {
+			o := opt
+			o.NoDict = dict == "off"
+			dictForce = dict == "force" || dict == "full"
+			dictMaxEntries = 1 << 16
+			if dict == "full" {
+				dictMaxEntries = 3
+			}
+			got, gerr := readAll(in, o)
+			if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) {
+				t.Fatalf("opt %+v: %s path (dictionaries %s) error %v, slow path %v\ninput:\n%s", opt, path, dict, gerr, werr, in)
+			}
+			if werr != nil {
+				continue
+			}
+			if d := sameFrames(got, want); d != "" {
+				t.Fatalf("opt %+v: %s path (dictionaries %s) and plain slow path differ: %s\ninput:\n%s", opt, path, dict, d, in)
+			}
+			for _, c := range got.Columns() {
+				if got.NumRows() > 0 && c.Type() == frame.String && c.IsDict() != (dict == "force") && dict != "auto" && dict != "full" {
+					t.Fatalf("opt %+v: %s path (dictionaries %s): column %s IsDict %v", opt, path, dict, c.Name(), c.IsDict())
+				}
+			}
 		}
 	}
+}
+
+// dictModes are the dictionary settings readBoth tries (fewer with -short,
+// which CI runs under the race detector).
+func dictModes() []string {
+	if testing.Short() {
+		return []string{"auto", "full"}
+	}
+	return []string{"off", "auto", "force", "full"}
 }
 
 // genMessy writes a CSV of typed-looking columns with the awkward cases the
@@ -162,9 +191,10 @@ func TestFastPathMatchesSlow(t *testing.T) {
 // TestCollectMode: ReadAll of a file (whole-file arrays written in place by
 // the workers) equals ReadAll of the same bytes as a stream, also when
 // blank lines, a slow-path chunk, a stray-quote restart or a fresh tail of
-// longer rows upset the splitter's row predictions.
+// longer rows upset the splitter's row predictions, and when a dictionary
+// column fills its dictionary (later chunks plain).
 func TestCollectMode(t *testing.T) {
-	defer func(m int64) { mapMin = m }(mapMin)
+	defer func(m int64, d uint32) { mapMin, dictMaxEntries = m, d }(mapMin, dictMaxEntries)
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(3, 4))
 	cases := map[string]func(i int, sb *strings.Builder){
@@ -176,28 +206,35 @@ func TestCollectMode(t *testing.T) {
 		},
 		"slowchunk": func(i int, sb *strings.Builder) {
 			if i == 4321 {
-				sb.WriteString("1,2.5,\"3\",x,true,extra\n") // ragged: padded by the slow path
+				sb.WriteString("1,2.5,\"3\",x,true,st1,extra\n") // ragged: padded by the slow path
 			}
 		},
 		"stray": func(i int, sb *strings.Builder) {
 			if i == 7000 {
-				sb.WriteString("5,1.5,\"2\",5'10\",false\n")
+				sb.WriteString("5,1.5,\"2\",5'10\",false,st2\n")
 			}
 		},
 		"longtail": func(i int, sb *strings.Builder) {
 			if i > 15000 {
-				sb.WriteString(fmt.Sprintf("%d,%d.25,\"1,234\",%s,true\n", i, i, strings.Repeat("long", 40)))
+				sb.WriteString(fmt.Sprintf("%d,%d.25,\"1,234\",%s,true,st%d\n", i, i, strings.Repeat("long", 40), i%7))
+			}
+		},
+		"dictfull": func(i int, sb *strings.Builder) {
+			if i > 12000 {
+				sb.WriteString(fmt.Sprintf("%d,1.5,\"2\",x,false,new%d\n", i, i)) // the dictionary of f fills up
 			}
 		},
 	}
 	for name, extra := range cases {
 		var sb strings.Builder
-		sb.WriteString("a,b,c,d,e\n")
+		sb.WriteString("a,b,c,d,e,f\n")
 		for i := range 20000 {
 			extra(i, &sb)
-			fmt.Fprintf(&sb, "%d,%.2f,\"%d,%03d\",s%d,%v\n", rng.IntN(1e6), rng.NormFloat64()*100, 1+rng.IntN(99), rng.IntN(1000), i, i%3 == 0) // unique strings: a recycled buffer reused too early shows
+			// d: unique strings (a recycled buffer reused too early
+			// shows); f: repeated, so dictionary-encoded
+			fmt.Fprintf(&sb, "%d,%.2f,\"%d,%03d\",s%d,%v,st%d\n", rng.IntN(1e6), rng.NormFloat64()*100, 1+rng.IntN(99), rng.IntN(1000), i, i%3 == 0, rng.IntN(40))
 			if i%50 == 0 {
-				sb.WriteString("*,#,**,,\n")
+				sb.WriteString("*,#,**,,,\n")
 			}
 		}
 		path := dir + "/" + name + ".csv"
@@ -211,19 +248,28 @@ func TestCollectMode(t *testing.T) {
 			}
 			opt.NA = []string{"*", "#", "**"}
 			opt.Ragged = RaggedPad
+			dictMaxEntries = 1 << 16
+			if name == "dictfull" {
+				dictMaxEntries = 1000
+			}
 			before := collectedColumns.Load()
 			got, err := ReadAll(CSVFile(context.Background(), path, opt))
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := readAll(sb.String(), opt)
+			plain := opt
+			plain.NoDict = true
+			want, err := readAll(sb.String(), plain)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if d := sameFrames(got, want); d != "" {
 				t.Fatalf("%s %+v: collect mode differs: %s", name, opt, d)
 			}
-			if name == "clean" && opt.ChunkRows == 1000 && collectedColumns.Load() == before {
+			if f, err := got.Column("f"); err == nil && !opt.Raw && f.IsDict() != (name != "dictfull") {
+				t.Fatalf("%s %+v: column f IsDict %v", name, opt, f.IsDict())
+			}
+			if name == "clean" && opt.ChunkRows == 1000 && collectedColumns.Load()-before < 4 {
 				t.Fatalf("%s: collect mode never engaged", name)
 			}
 			t.Logf("%s chunk %d: %d columns collected", name, opt.ChunkRows, collectedColumns.Load()-before)

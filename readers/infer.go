@@ -50,10 +50,18 @@ type colInfer struct {
 	nulls   int
 	example string
 	nf      numFmt
+	// distinct non-null values seen, up to a bound (nil past it)
+	distinct map[string]struct{}
 }
 
 func newColInfer(opt Options) *colInfer {
-	return &colInfer{can: canAll, nf: numFormat(opt)}
+	return &colInfer{can: canAll, nf: numFormat(opt), distinct: map[string]struct{}{}}
+}
+
+// repeats reports whether the sample's values repeat enough for a
+// dictionary (see dictMinRepeat).
+func (c *colInfer) repeats() bool {
+	return c.distinct != nil && c.nonNull >= dictMinSample && len(c.distinct)*dictMinRepeat <= c.nonNull
 }
 
 func (c *colInfer) add(f []byte, na naSet) {
@@ -68,6 +76,15 @@ func (c *colInfer) add(f []byte, na naSet) {
 		c.example = string(f)
 	}
 	c.nonNull++
+	if c.distinct != nil {
+		if _, ok := c.distinct[string(f)]; !ok {
+			if len(c.distinct) >= DefaultSampleRows/dictMinRepeat {
+				c.distinct = nil
+			} else {
+				c.distinct[string(f)] = struct{}{}
+			}
+		}
+	}
 	if c.can == 0 {
 		return
 	}

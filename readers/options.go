@@ -54,6 +54,16 @@ type Options struct {
 	Ragged RaggedPolicy
 	// Comment, if non-zero, marks lines starting with it as comments to skip.
 	Comment rune
+	// NoDict reads every String column plain. By default a String column
+	// whose inference sample repeats its values (at most one distinct value
+	// in four) is read dictionary-encoded: each distinct value is stored once
+	// and every row holds a 4-byte code (see frame.Column.IsDict). Values,
+	// types and results are the same either way; encoding saves memory and
+	// time on columns like states, industries or occupation titles, and
+	// joins and group-bys on such a column compare codes. A column's
+	// dictionary is capped at 65,536 entries; past that the rest of the
+	// column is read plain.
+	NoDict bool
 	// TrimSpace trims surrounding spaces and tabs from String values in
 	// typed mode (numbers, booleans and dates are always trimmed; Raw mode
 	// never trims).

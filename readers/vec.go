@@ -245,6 +245,12 @@ func (rd *csvReader) vecConvert(w *fastWorker, outs []colOut, b []byte, pos []in
 		o := &outs[k]
 		last := fi == nf-1
 		kind := fp.kinds[k]
+		var dict *strDict
+		var cache *dictCache
+		if kind == kString && o.codes != nil {
+			dict, cache = rd.cols[k].dict, rd.dictCaches(w)[k]
+			o.coded = true
+		}
 		for r := 0; r < recs; r++ {
 			// a tight loop per type while the values are plain ...
 			rest := pos[r*nf:]
@@ -253,20 +259,79 @@ func (rd *csvReader) vecConvert(w *fastWorker, outs []colOut, b []byte, pos []in
 				r += vecInts(o.ints[row0+r:row0+recs], b, rest, fi, nf, last, fp.seps[k])
 			case kind == kFloat && fp.fastNum:
 				r += vecFloats(o.floats[row0+r:row0+recs], b, rest, fi, nf, last)
+			case dict != nil:
+				n, ok := rd.vecDict(o.codes[row0+r:row0+recs], dict, cache, b, rest, fi, nf, last)
+				if !ok {
+					return false // the dictionary is full
+				}
+				r += n
 			case kind == kString:
 				r += rd.vecStrings(o, b, rest, fi, nf, last, row0+r)
+			case kind == kBool && rd.na.empty:
+				r += vecEmpty(o, b, rest, fi, nf, last, row0+r, capRows)
 			}
 			if r == recs {
 				break
 			}
 			// ... and the generic route for the field it stopped at
 			s, e := fieldSpan(b, pos, r*nf+fi, last)
+			at := len(o.data)
 			if !rd.vecGeneric(w, o, k, b, s, e, row0+r, capRows) {
 				return false
+			}
+			if dict != nil {
+				// the value went to o.data (or was null): encode it
+				row := row0 + r
+				o.codes[row] = 0
+				if o.valid == nil || o.valid[row>>6]&(1<<(uint(row)&63)) != 0 {
+					id, ok := cache.lookup(dict, o.data[at:])
+					if !ok {
+						return false
+					}
+					o.codes[row] = id
+				}
+				o.data = o.data[:at]
 			}
 		}
 	}
 	return true
+}
+
+// vecDict encodes field fi of the records (a dictionary-encoded String
+// column) into codes while it is plain text, like vecStrings; it returns
+// how many it encoded, and false when the dictionary is full.
+func (rd *csvReader) vecDict(codes []uint32, d *strDict, cache *dictCache, b []byte, pos []int32, fi, nf int, last bool) (int, bool) {
+	naFirst := &rd.na.first
+	for r := range codes {
+		s, e := fieldSpan(b, pos, r*nf+fi, last)
+		if s >= e || e > len(b) {
+			return r, true
+		}
+		c0, c1 := b[s], b[e-1]
+		if c0 == '"' || naFirst[c0] || c0 == ' ' || c0 == '\t' || c1 == ' ' || c1 == '\t' {
+			return r, true
+		}
+		id, ok := cache.lookup(d, b[s:e])
+		if !ok {
+			return r, false
+		}
+		codes[r] = id
+	}
+	return len(codes), true
+}
+
+// vecEmpty marks empty fields null (an empty field is an NA token) while
+// field fi of the records is empty; it returns how many it marked.
+func vecEmpty(o *colOut, b []byte, pos []int32, fi, nf int, last bool, row0, capRows int) int {
+	recs := (len(pos) - 1) / nf
+	for r := 0; r < recs; r++ {
+		s, e := fieldSpan(b, pos, r*nf+fi, last)
+		if s != e {
+			return r
+		}
+		o.setNull(row0+r, capRows)
+	}
+	return recs
 }
 
 // vecGeneric converts one field [s, e) like the fast path's generic route.

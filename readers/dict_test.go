@@ -1,0 +1,82 @@
+package readers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/sluicedata/sluice/frame"
+)
+
+// TestDictAuto: a String column whose sample repeats its values is read
+// dictionary-encoded, chunk by chunk with one growing dictionary, and
+// ReadAll keeps it encoded; a column of unique values, a short sample and
+// NoDict read plain. Values are the same either way.
+func TestDictAuto(t *testing.T) {
+	states := []string{"Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "\"Washington, D.C.\"", "", "NA", " Ohio "}
+	var sb strings.Builder
+	sb.WriteString("id,state,n\n")
+	for i := range 5000 {
+		fmt.Fprintf(&sb, "u%d,%s,%d\n", i, states[(i*7)%len(states)], i)
+	}
+	in := sb.String()
+	plain, err := readAll(in, Options{NoDict: true, ChunkRows: 700})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range plain.Columns() {
+		if c.IsDict() {
+			t.Fatalf("NoDict: column %s is encoded", c.Name())
+		}
+	}
+	got, err := readAll(in, Options{ChunkRows: 700})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := sameFrames(got, plain); d != "" {
+		t.Fatal(d)
+	}
+	id, _ := got.Column("id")
+	st, _ := got.Column("state")
+	if id.IsDict() || !st.IsDict() {
+		t.Fatalf("IsDict: id %v (want false), state %v (want true)", id.IsDict(), st.IsDict())
+	}
+	dict, _ := st.Dictionary()
+	// 8 distinct values: "" and NA are null, " Ohio " is kept as is
+	if dict.Len() != 8 {
+		t.Fatalf("dictionary of %d entries, want 8: %v", dict.Len(), dict)
+	}
+	if got.Size() >= plain.Size() {
+		t.Fatalf("encoded frame %d bytes, plain %d", got.Size(), plain.Size())
+	}
+	// every streamed chunk is encoded, with prefixes of one dictionary
+	var prev *frame.Column
+	chunks := 0
+	for f, err := range CSV(context.Background(), strings.NewReader(in), Options{ChunkRows: 700}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := f.Column("state")
+		d, _ := c.Dictionary()
+		if d == nil {
+			t.Fatalf("chunk %d: state is plain", chunks)
+		}
+		if prev != nil && d.Len() < prev.Len() {
+			t.Fatalf("chunk %d: dictionary shrank", chunks)
+		}
+		prev = d
+		chunks++
+	}
+	if chunks < 7 {
+		t.Fatalf("%d chunks", chunks)
+	}
+	// a sample too short to judge: plain
+	short, err := readAll("s\na\na\nb\n", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if short.ColumnAt(0).IsDict() {
+		t.Fatal("3-row column encoded")
+	}
+}
