@@ -1,6 +1,7 @@
 package readers
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
 	"sync/atomic"
@@ -237,6 +238,7 @@ func (rd *csvReader) vecChunk(w *fastWorker, chunk []byte, hint int, coll *colle
 func (rd *csvReader) vecConvert(w *fastWorker, outs []colOut, b []byte, pos []int32, recs, row0, capRows int) bool {
 	fp := rd.fast
 	nf := rd.nfields
+	naFirst := &rd.na.first
 	pos = pos[:recs*nf+1]
 	for fi, k := range fp.fplan {
 		if k < 0 {
@@ -273,8 +275,26 @@ func (rd *csvReader) vecConvert(w *fastWorker, outs []colOut, b []byte, pos []in
 			if r == recs {
 				break
 			}
-			// ... and the generic route for the field it stopped at
+			// ... an NA token (unquoted, nothing to trim) here ...
 			s, e := fieldSpan(b, pos, r*nf+fi, last)
+			if kind != kRaw && s < e && naFirst[b[s]] && b[s] != '"' && b[e-1] != ' ' && b[e-1] != '\t' && rd.na.has(b[s:e]) {
+				row := row0 + r
+				o.setNull(row, capRows)
+				switch {
+				case kind == kFloat:
+					o.floats[row] = nan
+				case kind == kBool:
+					o.bools[row] = false
+				case kind == kString && dict != nil:
+					o.codes[row] = 0
+				case kind == kString:
+					o.offs[row+1] = int64(len(o.data))
+				default:
+					o.ints[row] = 0
+				}
+				continue
+			}
+			// ... and the generic route for the field it stopped at
 			at := len(o.data)
 			if !rd.vecGeneric(w, o, k, b, s, e, row0+r, capRows) {
 				return false
@@ -301,17 +321,13 @@ func (rd *csvReader) vecConvert(w *fastWorker, outs []colOut, b []byte, pos []in
 // column) into codes while it is plain text, like vecStrings; it returns
 // how many it encoded, and false when the dictionary is full.
 func (rd *csvReader) vecDict(codes []uint32, d *strDict, cache *dictCache, b []byte, pos []int32, fi, nf int, last bool) (int, bool) {
-	naFirst := &rd.na.first
 	for r := range codes {
 		s, e := fieldSpan(b, pos, r*nf+fi, last)
-		if s >= e || e > len(b) {
+		v, ok := rd.plainText(b, s, e)
+		if !ok {
 			return r, true
 		}
-		c0, c1 := b[s], b[e-1]
-		if c0 == '"' || naFirst[c0] || c0 == ' ' || c0 == '\t' || c1 == ' ' || c1 == '\t' {
-			return r, true
-		}
-		id, ok := cache.lookup(d, b[s:e])
+		id, ok := cache.lookup(d, v)
 		if !ok {
 			return r, false
 		}
@@ -499,26 +515,42 @@ func vecFloats(dst []float64, b []byte, pos []int32, fi, nf int, last bool) int 
 // quoted, not starting like an NA token, nothing to trim); it returns how
 // many it converted.
 func (rd *csvReader) vecStrings(o *colOut, b []byte, pos []int32, fi, nf int, last bool, row0 int) int {
-	naFirst := &rd.na.first
 	recs := (len(pos) - 1) / nf
 	data := o.data
 	offs := o.offs[row0+1:]
 	for r := 0; r < recs; r++ {
 		s, e := fieldSpan(b, pos, r*nf+fi, last)
-		if s >= e || e > len(b) {
+		v, ok := rd.plainText(b, s, e)
+		if !ok {
 			o.data = data
 			return r
 		}
-		c0, c1 := b[s], b[e-1]
-		if c0 == '"' || naFirst[c0] || c0 == ' ' || c0 == '\t' || c1 == ' ' || c1 == '\t' {
-			o.data = data
-			return r
-		}
-		data = append(data, b[s:e]...)
+		data = append(data, v...)
 		offs[r] = int64(len(data))
 	}
 	o.data = data
 	return recs
+}
+
+// plainText returns the value of the String field b[s:e] when it needs no
+// more than dropping its quotes: not empty, not an NA token, nothing to trim,
+// no doubled quotes; false sends the field to the generic route.
+func (rd *csvReader) plainText(b []byte, s, e int) ([]byte, bool) {
+	if s >= e || e > len(b) {
+		return nil, false
+	}
+	if b[s] == '"' {
+		// quoting was validated with the masks: the field ends with a quote
+		if e-s < 3 || bytes.IndexByte(b[s+1:e-1], '"') >= 0 {
+			return nil, false
+		}
+		s, e = s+1, e-1
+	}
+	c0, c1 := b[s], b[e-1]
+	if c0 == ' ' || c0 == '\t' || c1 == ' ' || c1 == '\t' || (rd.na.first[c0] && rd.na.has(b[s:e])) {
+		return nil, false
+	}
+	return b[s:e], true
 }
 
 // swarField reads a field of known length l (1 to 8) from the 8 bytes x
