@@ -420,9 +420,11 @@ func TestFastPathLineNumbers(t *testing.T) {
 	}
 }
 
-// TestSWARField: swarField against strconv on every short string of
-// digits, '.', '-' and one other byte it accepts, and it accepts every
-// plain decimal of up to 8 characters.
+// TestSWARField: the block path's inline number loops (vecFloats,
+// vecInts) against strconv on every short field of digits, '.', '-' and
+// one other byte: what they accept (one field, no fallback) they read
+// exactly, and they accept every plain decimal (floats) or integer (ints)
+// of up to 8 characters.
 func TestSWARField(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	alpha := "0123456789.-x"
@@ -446,31 +448,40 @@ func TestSWARField(t *testing.T) {
 			}
 		}
 		f := string(buf[:l])
-		x := uint64(buf[0]) | uint64(buf[1])<<8 | uint64(buf[2])<<16 | uint64(buf[3])<<24 | uint64(buf[4])<<32 | uint64(buf[5])<<40 | uint64(buf[6])<<48 | uint64(buf[7])<<56
+		// the field, its terminator, and the rest of the 8 loaded bytes
+		b := append(append(append([]byte{}, buf[:l]...), ','), buf[l:]...)
+		pos := []int32{-1, int32(l)}
+		body := strings.TrimPrefix(f, "-")
+		plain := body != "" && strings.Count(body, ".") <= 1 && strings.Trim(body, "0123456789.") == "" && body != "."
 		for _, dot := range []bool{false, true} {
-			m, frac, neg, ok := swarField(x, l, dot)
-			body := strings.TrimPrefix(f, "-")
-			valid := body != "" && strings.Count(body, ".") <= 1 && strings.Trim(body, "0123456789.") == "" && body != "." && (dot || !strings.Contains(body, "."))
-			if ok != valid {
-				t.Fatalf("swarField(%q, dot %v) ok %v, want %v", f, dot, ok, valid)
+			var got float64
+			var ok bool
+			if dot {
+				dst := []float64{0}
+				ok = vecFloats(dst, b, pos, 0, 1, false) == 1
+				got = dst[0]
+			} else {
+				dst := []int64{0}
+				ok = vecInts(dst, b, pos, 0, 1, false, ',') == 1
+				got = float64(dst[0])
+			}
+			valid := plain && (dot || !strings.Contains(body, "."))
+			if valid && !ok {
+				t.Fatalf("%q (dot %v) rejected", f, dot)
 			}
 			if !ok {
 				continue
+			}
+			if !valid {
+				t.Fatalf("%q (dot %v) accepted as %v", f, dot, got)
 			}
 			accepted++
 			want, err := strconv.ParseFloat(f, 64)
 			if err != nil {
 				t.Fatalf("%q: %v", f, err)
 			}
-			got := float64(m)
-			if frac > 0 {
-				got /= pow10f[frac]
-			}
-			if neg {
-				got = -got
-			}
 			if math.Float64bits(got) != math.Float64bits(want) && !(got == 0 && want == 0) {
-				t.Fatalf("swarField(%q) = %v (m %d frac %d neg %v), want %v", f, got, m, frac, neg, want)
+				t.Fatalf("%q (dot %v) = %v, want %v", f, dot, got, want)
 			}
 		}
 	}

@@ -389,8 +389,9 @@ func vecInts(dst []int64, b []byte, pos []int32, fi, nf int, last bool, sep byte
 					continue
 				}
 			} else if e-s <= 8 {
-				if m, _, neg, ok := swarField(binary.LittleEndian.Uint64(b[s:]), e-s, false); ok {
-					v := int64(m)
+				// an optional '-' and up to 8 digits, inline
+				if y, k, neg := swarSigned(binary.LittleEndian.Uint64(b[s:]), e-s); k > 0 && swarNonDigits(y)&(^uint64(0)>>(64-8*uint(k))) == 0 {
+					v := int64(swarDigits(y, k))
 					if neg {
 						v = -v
 					}
@@ -458,9 +459,21 @@ func vecFloats(dst []float64, b []byte, pos []int32, fi, nf int, last bool) int 
 			return r
 		}
 		if e-s <= 8 && s+8 <= len(b) {
-			// up to 8 digits and a dot, 8 bytes at a time
-			if m, fr, neg, ok := swarField(binary.LittleEndian.Uint64(b[s:]), e-s, true); ok {
-				v := float64(m)
+			// an optional '-', then up to 8 digits and a dot, inline
+			y, k, neg := swarSigned(binary.LittleEndian.Uint64(b[s:]), e-s)
+			nd := swarNonDigits(y) & (^uint64(0) >> (64 - 8*uint(k)))
+			fr := 0
+			if nd != 0 && nd&(nd-1) == 0 && k > 1 {
+				// one non-digit: a dot, not alone
+				if dp := swarByte(nd); byte(y>>(8*uint(dp))) == '.' {
+					y = swarDrop(y, dp)
+					fr = k - dp - 1
+					k--
+					nd = 0
+				}
+			}
+			if nd == 0 && k > 0 {
+				v := float64(swarDigits(y, k))
 				if fr > 0 {
 					v /= pow10f[fr]
 				}
@@ -551,46 +564,6 @@ func (rd *csvReader) plainText(b []byte, s, e int) ([]byte, bool) {
 		return nil, false
 	}
 	return b[s:e], true
-}
-
-// swarField reads a field of known length l (1 to 8) from the 8 bytes x
-// (loaded little endian): an optional '-', then digits with, if dot, at
-// most one '.'. It returns the digits as one integer (the dot removed), the
-// digits after the dot, and the sign; false for anything else or no
-// digits. The digits are combined in one step (Lemire's SWAR method).
-func swarField(x uint64, l int, dot bool) (m uint64, frac int, neg, ok bool) {
-	const lo7 = 0x7F7F7F7F7F7F7F7F
-	const hi = 0x8080808080808080
-	if x&0xFF == '-' {
-		x >>= 8
-		l--
-		neg = true
-	}
-	if l <= 0 {
-		return 0, 0, false, false
-	}
-	keep := ^uint64(0) >> (64 - 8*uint(l))
-	x &= keep
-	a := x ^ 0x3030303030303030
-	nd := (((a & lo7) + 0x7676767676767676) | a) & hi & keep
-	digits := l
-	if nd != 0 {
-		dp := bits.TrailingZeros64(nd) >> 3
-		if !dot || nd&(nd-1) != 0 || byte(x>>(8*uint(dp))) != '.' {
-			return 0, 0, false, false
-		}
-		low := uint64(1)<<(8*uint(dp)) - 1
-		x = x&low | (x>>8)&^low
-		digits--
-		frac = l - dp - 1
-		if digits == 0 {
-			return 0, 0, false, false
-		}
-	}
-	d := (x & 0x0F0F0F0F0F0F0F0F) << (8 * uint(8-digits))
-	d = d*10 + d>>8
-	d = ((d&0x000000FF000000FF)*(100+1000000<<32) + (d>>16&0x000000FF000000FF)*(1+10000<<32)) >> 32
-	return d, frac, neg, true
 }
 
 // fieldSpan returns the bytes [s, e) of the field whose terminator is
