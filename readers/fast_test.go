@@ -489,3 +489,40 @@ func TestSWARField(t *testing.T) {
 		t.Fatal("nothing accepted")
 	}
 }
+
+// TestVecQuotedInts: vecInts on quoted fields (the inline grouped-integer
+// parse and its scalar fallback) agrees with parseInt: the same values, and
+// it accepts every quoted integer parseInt accepts with strict grouping.
+func TestVecQuotedInts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	alpha := "0123456789,,-x"
+	for range 100000 {
+		body := make([]byte, 1+rng.IntN(10))
+		for i := range body {
+			body[i] = alpha[rng.IntN(len(alpha))]
+		}
+		if rng.IntN(2) == 0 {
+			// a well-grouped number
+			body = []byte(groupDigits(rng.Int64N(1e9)))
+		}
+		b := append(append([]byte{'"'}, body...), '"', ',', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+		pos := []int32{-1, int32(len(body) + 2)}
+		dst := []int64{0}
+		ok := vecInts(dst, b, pos, 0, 1, false, ',') == 1
+		want, wok := parseInt(body, numFmt{thousands: ',', decimal: '.'})
+		if ok && (!wok || want != dst[0]) {
+			t.Fatalf("vecInts(%q) = %d; parseInt = %d %v", b[:len(body)+2], dst[0], want, wok)
+		}
+		if wok && !ok && !strings.HasPrefix(string(body), "-") {
+			t.Fatalf("vecInts(%q) rejected; parseInt = %d", b[:len(body)+2], want)
+		}
+	}
+}
+
+func groupDigits(v int64) string {
+	s := strconv.FormatInt(v, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

@@ -99,17 +99,26 @@ func swarQuotedInt(x uint64, sep byte) (v uint64, l int, ok bool) {
 	if swarNonDigits(x)&keep&^comma != 0 {
 		return 0, 0, false
 	}
-	y := x & keep
-	k := l
-	if comma != 0 {
-		cp := l - 4
-		if cp < 1 || comma != 0x80<<(8*uint(cp)) {
-			return 0, 0, false
-		}
-		y = swarDrop(y, cp)
-		k--
+	y, k, ok := swarUngroup(x&keep, comma, l)
+	if !ok {
+		return 0, 0, false
 	}
 	return swarDigits(y, k), l, true
+}
+
+// swarUngroup removes the thousands separator marked in comma from the l
+// bytes of y, which must then sit exactly three digits before the end
+// ("9,648", "137,869"; no mark: y unchanged). It returns the digits left and
+// their count, false for a misplaced separator.
+func swarUngroup(y, comma uint64, l int) (uint64, int, bool) {
+	if comma == 0 {
+		return y, l, true
+	}
+	cp := l - 4
+	if cp < 1 || comma != 0x80<<(8*uint(cp)) {
+		return 0, 0, false
+	}
+	return swarDrop(y, cp), l - 1, true
 }
 
 // swarSigned splits a field of length l (1 to 8) in x into its sign and the

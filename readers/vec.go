@@ -384,9 +384,22 @@ func vecInts(dst []int64, b []byte, pos []int32, fi, nf int, last bool, sep byte
 		if s+9 <= len(b) {
 			// up to 7 digits (or a quoted "123,456") 8 bytes at a time
 			if b[s] == '"' {
-				if v, l, ok := swarQuotedInt(binary.LittleEndian.Uint64(b[s+1:]), sep); ok && l == e-s-2 {
-					dst[r] = int64(v)
-					continue
+				// a quoted, possibly digit-grouped number of up to 7
+				// characters, inline (quoting was validated: b[e-1] is
+				// the closing quote)
+				if l := e - s - 2; l > 0 && l <= 7 { // 8 would allow "1234,567"
+					keep := ^uint64(0) >> (64 - 8*uint(l))
+					x := binary.LittleEndian.Uint64(b[s+1:]) & keep
+					var comma uint64
+					if sep != 0 {
+						comma = swarEq(x, sep) & keep
+					}
+					if swarNonDigits(x)&keep&^comma == 0 {
+						if y, k, ok := swarUngroup(x, comma, l); ok {
+							dst[r] = int64(swarDigits(y, k))
+							continue
+						}
+					}
 				}
 			} else if e-s <= 8 {
 				// an optional '-' and up to 8 digits, inline
