@@ -9,6 +9,7 @@ import (
 	"iter"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -1145,6 +1146,33 @@ func ReadAll(seq iter.Seq2[*frame.Frame, error]) (*frame.Frame, error) {
 			todo = append(todo, k)
 		}
 	}
+	if coll != nil && len(todo) > 0 {
+		// first adopt, in parallel and without rounds, every column the
+		// workers wrote in place (nothing is allocated but bitmaps)
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := int(next.Add(1) - 1); i < len(todo); i = int(next.Add(1) - 1) {
+					k := todo[i]
+					one := make([]*frame.Column, len(pcs))
+					for j := range pcs {
+						one[j] = pcs[j][k]
+					}
+					if c := coll.collectColumn(k, one); c != nil {
+						out[k] = c
+						for j := range pcs {
+							pcs[j][k] = nil
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		todo = slices.DeleteFunc(todo, func(k int) bool { return out[k] != nil })
+	}
 	var copied atomic.Bool // a column of the round was copied, not collected
 	for k0 := 0; k0 < len(todo); k0 += workers {
 		var wg sync.WaitGroup
@@ -1156,11 +1184,6 @@ func ReadAll(seq iter.Seq2[*frame.Frame, error]) (*frame.Frame, error) {
 				for i := range pcs {
 					one[i] = pcs[i][k]
 					pcs[i][k] = nil
-				}
-				c := coll.collectColumn(k, one)
-				if c != nil {
-					out[k] = c
-					return
 				}
 				copied.Store(true)
 				c, err := concatColumn(one)
