@@ -369,9 +369,16 @@ func newCSVReader(r io.Reader, opt Options, name string) (*csvReader, error) {
 				c.nf = numFormat(opt)
 			}
 		}
-		if c.typ == frame.String && !opt.NoDict && (dictForce || inf[k].repeats()) {
-			c.dict = newStrDict()
-			rd.hasDict = true
+		if c.typ == frame.String && !opt.NoDict {
+			if d := opt.dicts[c.name]; d != nil {
+				c.dict = d // an earlier file's
+			} else if dictForce || inf[k].repeats() {
+				c.dict = newStrDict()
+				if opt.dicts != nil {
+					opt.dicts[c.name] = c.dict
+				}
+			}
+			rd.hasDict = rd.hasDict || c.dict != nil
 		}
 		rd.cols[k] = c
 	}

@@ -3,6 +3,7 @@ package readers
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -78,5 +79,48 @@ func TestDictAuto(t *testing.T) {
 	}
 	if short.ColumnAt(0).IsDict() {
 		t.Fatal("3-row column encoded")
+	}
+}
+
+// TestDictAcrossFiles: Files shares each encoded column's dictionary across
+// the files (and encodes the source column), so ReadAll keeps them encoded;
+// the values are those of a plain read.
+func TestDictAcrossFiles(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for f := range 3 {
+		var sb strings.Builder
+		sb.WriteString("state,n\n")
+		for i := range 300 {
+			// each file brings a new state too
+			fmt.Fprintf(&sb, "s%d,%d\n", (i*(f+1))%(5+f), i)
+		}
+		p := fmt.Sprintf("%s/part%d.csv", dir, f)
+		if err := os.WriteFile(p, []byte(sb.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	ctx := context.Background()
+	got, err := ReadAll(Files(ctx, paths, Options{SourceColumn: "file", ChunkRows: 128}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ReadAll(Files(ctx, paths, Options{SourceColumn: "file", ChunkRows: 128, NoDict: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := sameFrames(got, want); d != "" {
+		t.Fatal(d)
+	}
+	for _, name := range []string{"state", "file"} {
+		c, _ := got.Column(name)
+		w, _ := want.Column(name)
+		if !c.IsDict() || w.IsDict() {
+			t.Fatalf("%s: IsDict %v, NoDict read %v", name, c.IsDict(), w.IsDict())
+		}
+	}
+	if c, _ := got.Column("file"); c.Str(got.NumRows()-1) != paths[2] {
+		t.Fatalf("last row's file %q", c.Str(got.NumRows()-1))
 	}
 }

@@ -95,6 +95,23 @@
 // Options.Thousands names the separator (still strict groups); negative
 // means none. Options.TrimSpace also trims String values.
 //
+// # Dictionary-encoded strings
+//
+// A CSV String column whose inference sample repeats its values (at least
+// 64 non-null values, at most one distinct value in four: states, industry
+// and occupation titles, status codes) is read dictionary-encoded, like a
+// Polars Categorical or an Arrow dictionary array but with the same type:
+// it is still a frame.String column with the same values, and
+// frame.Column.IsDict reports the encoding. Each distinct value is stored
+// once and each row holds a 4-byte code, so such a column takes a fraction
+// of the memory, and joins, group-bys and filters on it compare codes.
+// One dictionary is shared by the whole read and grows as new values
+// appear; every chunk refers to a prefix of it, so chunks concatenate
+// without re-encoding. A dictionary is capped at 65,536 entries: past that
+// the rest of the column is read plain (values are the same; a mix of
+// encoded and plain chunks concatenates to a plain column). Options.NoDict
+// reads every column plain.
+//
 // # Values that break the type
 //
 // A value later in the file that does not fit its column's type is never
@@ -155,7 +172,8 @@
 // [ReadAll] of a [CSVFile] stream has the workers write the Int64, Float64,
 // Date and Datetime values of every chunk straight into whole-file arrays
 // (sized from the file size), which become the result's columns without a
-// final copy; String columns are copied into whole-file buffers (sized from
+// final copy, and likewise the codes of dictionary-encoded String columns;
+// plain String columns are copied into whole-file buffers (sized from
 // the inference sample) as the chunks arrive, and each chunk's string
 // buffers go back to the workers for the next chunks, so pages are reused
 // rather than freshly faulted in; other columns are concatenated column by

@@ -331,9 +331,17 @@ func Files(ctx context.Context, paths []string, opt Options) iter.Seq2[*frame.Fr
 		}
 		var names []string
 		var types []frame.Type
+		// one dictionary per encoded String column across all the files,
+		// and one for the source column (a path per file)
+		dicts := map[string]*strDict{}
+		var srcDict *strDict
+		if !opt.NoDict {
+			srcDict = newStrDict()
+		}
 		for i, p := range paths {
 			o := opt
 			o.noCollect = true
+			o.dicts = dicts
 			if i > 0 {
 				o.typesSubset = true
 				o.Types = make(map[string]frame.Type, len(names))
@@ -353,11 +361,7 @@ func Files(ctx context.Context, paths []string, opt Options) iter.Seq2[*frame.Fr
 					return
 				}
 				if opt.SourceColumn != "" {
-					sb := frame.NewBuilder(frame.String, f.NumRows()).(*frame.StringBuilder)
-					for range f.NumRows() {
-						sb.Append(p)
-					}
-					nf, err := f.WithColumn(sb.Build(opt.SourceColumn))
+					nf, err := f.WithColumn(sourceColumn(opt.SourceColumn, p, f.NumRows(), srcDict))
 					if err != nil {
 						yield(nil, fmt.Errorf("readers: %s: source column: %w", p, err))
 						return
@@ -370,6 +374,25 @@ func Files(ctx context.Context, paths []string, opt Options) iter.Seq2[*frame.Fr
 			}
 		}
 	}
+}
+
+// sourceColumn returns a String column of n copies of path, encoded with d
+// (nil: plain).
+func sourceColumn(name, path string, n int, d *strDict) *frame.Column {
+	if d != nil {
+		if id, _, ok := d.add([]byte(path)); ok {
+			codes := make([]uint32, n)
+			for i := range codes {
+				codes[i] = id
+			}
+			return frame.AdoptDict(name, codes, d.snapshot(), nil, 0)
+		}
+	}
+	sb := frame.NewBuilder(frame.String, n).(*frame.StringBuilder)
+	for range n {
+		sb.Append(path)
+	}
+	return sb.Build(name)
 }
 
 func sameSchema(names []string, types []frame.Type, f *frame.Frame) error {

@@ -95,6 +95,10 @@ type Options struct {
 	// file), for collect mode; noCollect turns collect mode off (Files).
 	sizeHint  int64
 	noCollect bool
+	// dicts, if set, shares String columns' dictionaries by name across
+	// the reads of several files (Files), so their chunks concatenate
+	// encoded.
+	dicts map[string]*strDict
 }
 
 // RaggedPolicy is the treatment of records with the wrong number of fields.
