@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/bits"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/sluicedata/sluice/frame"
 )
@@ -473,6 +474,7 @@ func (rd *csvReader) allocOut(w *fastWorker, o *colOut, k, rows int, coll *colle
 	case kInt, kDate, kDatetime:
 		if view {
 			if o.ints = coll.intView(k, off, rows); o.ints != nil {
+				populate(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(o.ints))), 8*len(o.ints)))
 				return
 			}
 		}
@@ -480,6 +482,7 @@ func (rd *csvReader) allocOut(w *fastWorker, o *colOut, k, rows int, coll *colle
 	case kFloat:
 		if view {
 			if o.floats = coll.floatView(k, off, rows); o.floats != nil {
+				populate(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(o.floats))), 8*len(o.floats)))
 				return
 			}
 		}
@@ -499,7 +502,9 @@ func (rd *csvReader) allocOut(w *fastWorker, o *colOut, k, rows int, coll *colle
 				o.offs = make([]int64, rows+1)
 			}
 			if view {
-				o.codes = coll.codeView(k, off, rows)
+				if o.codes = coll.codeView(k, off, rows); o.codes != nil {
+					populate(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(o.codes))), 4*len(o.codes)))
+				}
 			}
 			if o.codes == nil {
 				o.codes = make([]uint32, rows)

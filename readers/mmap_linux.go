@@ -35,3 +35,23 @@ func dropPages(b []byte) {
 		_ = syscall.Madvise(b[off:end], syscall.MADV_DONTNEED)
 	}
 }
+
+// populate faults in the whole pages of b, fresh memory a worker is about
+// to fill, with one call (MADV_POPULATE_WRITE, Linux 5.14+; an error, as
+// on older kernels, leaves the pages to be faulted in one by one). Measured
+// on a 1 GB read: system time 0.77-0.80 s median vs 0.88-0.92 s, and a
+// narrower spread (max 0.87 vs 1.33 s), over 16 interleaved runs.
+func populate(b []byte) {
+	const page = 4096
+	if len(b) < 4*page {
+		return
+	}
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	off := int((page - p%page) % page)
+	end := off + (len(b)-off)/page*page
+	if end > off {
+		_ = syscall.Madvise(b[off:end], madvPopulateWrite)
+	}
+}
+
+const madvPopulateWrite = 23 // not in package syscall
