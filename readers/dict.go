@@ -114,31 +114,44 @@ type dictCache struct {
 	n     int
 }
 
+// dictSlot holds a value's key words (see dictKey), which identify a value
+// of up to 16 bytes without comparing its bytes.
 type dictSlot struct {
-	s  string // the value, in the dictionary's storage
-	h  uint64
-	id uint32
-	ok bool
+	x, y uint64
+	s    string // the value, in the dictionary's storage
+	id   uint32
+	n    int32 // len(s); -1: empty slot
 }
 
-func newDictCache() *dictCache { return &dictCache{slots: make([]dictSlot, 64)} }
+func newDictCache() *dictCache { return newDictCacheSize(64) }
 
-// dictHash hashes a value from its length and its first and last eight
-// bytes (more is not needed: the table compares whole values, and values
-// that share both ends and length only cost a longer probe).
-func dictHash(b []byte) uint64 {
+func newDictCacheSize(size int) *dictCache {
+	c := &dictCache{slots: make([]dictSlot, size)}
+	for i := range c.slots {
+		c.slots[i].n = -1
+	}
+	return c
+}
+
+// dictKey returns a value's key words: its first and last eight bytes (four
+// and four, or the first, middle and last byte, for shorter values). With
+// the length they determine a value of up to 16 bytes.
+func dictKey(b []byte) (x, y uint64) {
 	n := len(b)
-	var x, y uint64
 	switch {
 	case n >= 8:
-		x = binary.LittleEndian.Uint64(b)
-		y = binary.LittleEndian.Uint64(b[n-8:])
+		return binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])
 	case n >= 4:
-		x = uint64(binary.LittleEndian.Uint32(b))
-		y = uint64(binary.LittleEndian.Uint32(b[n-4:]))
+		return uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))
 	case n > 0:
-		x = uint64(b[0]) | uint64(b[n/2])<<8 | uint64(b[n-1])<<16
+		return uint64(b[0]) | uint64(b[n/2])<<8 | uint64(b[n-1])<<16, 0
 	}
+	return 0, 0
+}
+
+// dictHash mixes a value's key words and length (values that share them
+// only cost a longer probe: the table compares whole values).
+func dictHash(x, y uint64, n int) uint64 {
 	h := (x ^ uint64(n)<<56) * 0x9E3779B97F4A7C15
 	h ^= (y + h>>29) * 0xC2B2AE3D27D4EB4F
 	return h ^ h>>32
@@ -146,14 +159,15 @@ func dictHash(b []byte) uint64 {
 
 // get returns the code of v, or false when the worker has not seen it.
 func (c *dictCache) get(v []byte) (uint32, bool) {
-	h := dictHash(v)
+	x, y := dictKey(v)
+	n := len(v)
 	mask := uint64(len(c.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
+	for i := dictHash(x, y, n) & mask; ; i = (i + 1) & mask {
 		sl := &c.slots[i]
-		if !sl.ok {
+		if sl.n < 0 {
 			return 0, false
 		}
-		if sl.h == h && sl.s == bytesStr(v) {
+		if int(sl.n) == n && sl.x == x && sl.y == y && (n <= 16 || sl.s == bytesStr(v)) {
 			return sl.id, true
 		}
 	}
@@ -169,27 +183,28 @@ func (c *dictCache) lookup(d *strDict, v []byte) (uint32, bool) {
 	if !ok {
 		return 0, false
 	}
-	c.put(s, dictHash(v), id)
+	c.put(s, id)
 	return id, true
 }
 
-func (c *dictCache) put(s string, h uint64, id uint32) {
+func (c *dictCache) put(s string, id uint32) {
 	if 2*(c.n+1) > len(c.slots) {
 		old := c.slots
-		c.slots = make([]dictSlot, 2*len(old))
-		c.n = 0
+		*c = *newDictCacheSize(2 * len(old))
 		for _, sl := range old {
-			if sl.ok {
-				c.put(sl.s, sl.h, sl.id)
+			if sl.n >= 0 {
+				c.put(sl.s, sl.id)
 			}
 		}
 	}
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	x, y := dictKey(b)
 	mask := uint64(len(c.slots) - 1)
-	i := h & mask
-	for c.slots[i].ok {
+	i := dictHash(x, y, len(s)) & mask
+	for c.slots[i].n >= 0 {
 		i = (i + 1) & mask
 	}
-	c.slots[i] = dictSlot{s: s, h: h, id: id, ok: true}
+	c.slots[i] = dictSlot{x: x, y: y, s: s, id: id, n: int32(len(s))}
 	c.n++
 }
 

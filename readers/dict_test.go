@@ -3,6 +3,7 @@ package readers
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
@@ -122,5 +123,42 @@ func TestDictAcrossFiles(t *testing.T) {
 	}
 	if c, _ := got.Column("file"); c.Str(got.NumRows()-1) != paths[2] {
 		t.Fatalf("last row's file %q", c.Str(got.NumRows()-1))
+	}
+}
+
+// TestDictCache: the worker table gives equal codes exactly to equal
+// values, also for values that share length, first and last eight bytes
+// (they differ in the middle) and across table growth; and every code
+// names its value in the dictionary.
+func TestDictCache(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	d := newStrDict()
+	caches := []*dictCache{newDictCache(), newDictCache()} // two workers
+	ids := map[string]uint32{}
+	for range 50000 {
+		n := rng.IntN(41)
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = "ab"[rng.IntN(2)]
+		}
+		if n > 16 && rng.IntN(2) == 0 {
+			copy(b, "prefix--")
+			copy(b[n-8:], "--suffix")
+		}
+		c := caches[rng.IntN(2)]
+		id, ok := c.lookup(d, b)
+		if !ok {
+			t.Fatal("dictionary full")
+		}
+		if want, seen := ids[string(b)]; seen && want != id {
+			t.Fatalf("%q: code %d, earlier %d", b, id, want)
+		}
+		ids[string(b)] = id
+		if got := d.entry(id); got != string(b) {
+			t.Fatalf("code %d is %q, looked up %q", id, got, b)
+		}
+	}
+	if len(ids) != len(d.offs)-1 {
+		t.Fatalf("%d distinct values, dictionary of %d", len(ids), len(d.offs)-1)
 	}
 }
