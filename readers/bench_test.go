@@ -22,7 +22,8 @@ var oesProjection = []string{"area_title", "occ_code", "occ_title", "tot_emp", "
 
 // TestReadFile is a measuring tool, not a test: with SLUICE_BENCH_FILE set it
 // reads that file fully typed (OES options; SLUICE_BENCH_PROJECT=1 reads 9
-// of 29 columns; SLUICE_BENCH_CHUNK=N sets ChunkRows) and prints MB/s and
+// of 29 columns; SLUICE_BENCH_CHUNK=N sets ChunkRows; SLUICE_BENCH_NODICT=1
+// reads every String column plain) and prints MB/s and
 // the frame's size. Run it under
 // /usr/bin/time -v for peak RSS:
 //
@@ -36,6 +37,9 @@ func TestReadFile(t *testing.T) {
 	opt := oesOptions()
 	if os.Getenv("SLUICE_BENCH_PROJECT") == "1" {
 		opt.Columns = oesProjection
+	}
+	if os.Getenv("SLUICE_BENCH_NODICT") == "1" {
+		opt.NoDict = true // every String column plain
 	}
 	if n, err := strconv.Atoi(os.Getenv("SLUICE_BENCH_CHUNK")); err == nil {
 		opt.ChunkRows = n // rows per chunk (the splitter's unit of work)
