@@ -235,37 +235,19 @@ records:
 				case kInt:
 					if fastNum && p+9 <= n {
 						// up to 7 digits, 8 bytes at a time
-						q := p
-						if chunk[q] == '-' {
-							q++
-						}
-						if m, l, fr, ok := swarDecimal(binary.LittleEndian.Uint64(chunk[q:])); ok && fr < 0 && term[chunk[q+l]] {
+						if m, e, fr, neg, ok := signedDecimal(chunk, p); ok && fr < 0 && term[chunk[e]] {
 							v := int64(m)
-							if q != p {
+							if neg {
 								v = -v
 							}
 							o.ints[r] = v
-							p = q + l
+							p = e
 							break
 						}
 					}
 					if fastNum {
-						q := p
-						neg := false
-						if q < n && chunk[q] == '-' {
-							neg = true
-							q++
-						}
-						s := q
-						var u uint64
-						for q < n {
-							d := chunk[q] - '0'
-							if d > 9 {
-								break
-							}
-							u = u*10 + uint64(d)
-							q++
-						}
+						s, neg := signAt(chunk, p)
+						u, q := digitsFrom(chunk, s, 0)
 						if d := q - s; d > 0 && d <= 18 && (q == n || term[chunk[q]]) {
 							v := int64(u)
 							if neg {
@@ -299,53 +281,27 @@ records:
 				case kFloat:
 					if fastNum && p+9 <= n {
 						// up to 7 digits and a dot, 8 bytes at a time
-						q := p
-						if chunk[q] == '-' {
-							q++
-						}
-						if m, l, fr, ok := swarDecimal(binary.LittleEndian.Uint64(chunk[q:])); ok && term[chunk[q+l]] {
+						if m, e, fr, neg, ok := signedDecimal(chunk, p); ok && term[chunk[e]] {
 							f := float64(m)
 							if fr > 0 {
 								f /= pow10f[fr]
 							}
-							if q != p {
+							if neg {
 								f = -f
 							}
 							o.floats[r] = f
-							p = q + l
+							p = e
 							break
 						}
 					}
 					if fastNum {
-						q := p
-						neg := false
-						if q < n && chunk[q] == '-' {
-							neg = true
-							q++
-						}
-						s := q
-						var m uint64
-						for q < n {
-							d := chunk[q] - '0'
-							if d > 9 {
-								break
-							}
-							m = m*10 + uint64(d)
-							q++
-						}
+						s, neg := signAt(chunk, p)
+						m, q := digitsFrom(chunk, s, 0)
 						id := q - s
 						fr := 0
 						if q < n && chunk[q] == '.' && id <= 15 {
-							q++
-							s2 := q
-							for q < n {
-								d := chunk[q] - '0'
-								if d > 9 {
-									break
-								}
-								m = m*10 + uint64(d)
-								q++
-							}
+							s2 := q + 1
+							m, q = digitsFrom(chunk, s2, m)
 							fr = q - s2
 						}
 						if id+fr > 0 && id+fr <= 15 && (q == n || term[chunk[q]]) {
@@ -362,17 +318,11 @@ records:
 						return pc, false
 					}
 				case kRaw:
-					if p < n && !special[chunk[p]] {
-						q := p
-						for q < n && !special[chunk[q]] {
-							q++
-						}
-						if q == n || chunk[q] != '"' {
-							o.data = append(o.data, chunk[p:q]...)
-							o.offs[r+1] = int64(len(o.data))
-							p = q
-							break
-						}
+					if q, ok := plainRun(chunk, p, special); ok {
+						o.data = append(o.data, chunk[p:q]...)
+						o.offs[r+1] = int64(len(o.data))
+						p = q
+						break
 					}
 					if p, ok = rd.genericField(w, o, kRaw, k, chunk, p, r, capRows); !ok {
 						return pc, false
@@ -380,13 +330,8 @@ records:
 				case kString:
 					// plain unquoted text that cannot be NA and needs no
 					// trimming goes straight in
-					if p < n && !special[chunk[p]] {
-						q := p
-						for q < n && !special[chunk[q]] {
-							q++
-						}
-						if c0, c1 := chunk[p], chunk[q-1]; (q == n || chunk[q] != '"') && !naFirst[c0] &&
-							c0 != ' ' && c0 != '\t' && c1 != ' ' && c1 != '\t' {
+					if q, ok := plainRun(chunk, p, special); ok {
+						if c0, c1 := chunk[p], chunk[q-1]; !naFirst[c0] && c0 != ' ' && c0 != '\t' && c1 != ' ' && c1 != '\t' {
 							o.data = append(o.data, chunk[p:q]...)
 							o.offs[r+1] = int64(len(o.data))
 							p = q
@@ -451,6 +396,17 @@ records:
 	pc.rows = r
 	pc.lines = lines + w.lines
 	return pc, true
+}
+
+// plainRun returns the end of the run of ordinary bytes (not special: no
+// delimiter, quote or line end) at b[p], and whether it is a whole plain
+// field: not empty, and not stopped by a quote.
+func plainRun(b []byte, p int, special *[256]bool) (int, bool) {
+	q := p
+	for q < len(b) && !special[b[q]] {
+		q++
+	}
+	return q, q > p && (q == len(b) || b[q] != '"')
 }
 
 // quotedBreaks counts the line breaks in a quoted field like countLines,

@@ -1,6 +1,9 @@
 package readers
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // SWAR (SIMD within a register) building blocks for the number parsers: 8
 // bytes of text loaded little endian into a uint64, so byte 0 is the first
@@ -130,4 +133,38 @@ func swarSigned(x uint64, l int) (y uint64, n int, neg bool) {
 		neg = true
 	}
 	return x & (^uint64(0) >> (64 - 8*uint(l))), l, neg
+}
+
+// signedDecimal is swarDecimal on the 8 bytes after an optional '-' at
+// b[p] (b must hold 9 bytes from p): the digits as one integer, the
+// position after the number, the digits after the dot (-1: no dot), the
+// sign, and whether a decimal was read.
+func signedDecimal(b []byte, p int) (m uint64, end, frac int, neg, ok bool) {
+	q, neg := signAt(b, p)
+	m, l, frac, ok := swarDecimal(binary.LittleEndian.Uint64(b[q:]))
+	return m, q + l, frac, neg, ok
+}
+
+// signAt skips an optional '-' at b[p]: it returns where the digits start
+// and whether there was one.
+func signAt(b []byte, p int) (int, bool) {
+	if p < len(b) && b[p] == '-' {
+		return p + 1, true
+	}
+	return p, false
+}
+
+// digitsFrom appends the decimal digits at b[q:] to u (u*10 + d for each);
+// it returns the result and the position after the digits. Callers bound
+// the digit count (overflow is theirs to reject).
+func digitsFrom(b []byte, q int, u uint64) (uint64, int) {
+	for q < len(b) {
+		d := b[q] - '0'
+		if d > 9 {
+			break
+		}
+		u = u*10 + uint64(d)
+		q++
+	}
+	return u, q
 }
