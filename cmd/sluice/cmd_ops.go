@@ -307,11 +307,7 @@ func runJoin(ctx context.Context, e *env, args []string) error {
 		}
 		jon.Left, jon.Right = append(jon.Left, l), append(jon.Right, r)
 	}
-	mem, err := ef.apply()
-	if err != nil {
-		return err
-	}
-	opt, err := rf.options()
+	mem, opt, err := budgetAndOptions(&ef, &rf)
 	if err != nil {
 		return err
 	}
@@ -409,11 +405,7 @@ func runAgg(ctx context.Context, e *env, args []string) error {
 			}
 		}
 	}
-	mem, err := ef.apply()
-	if err != nil {
-		return err
-	}
-	opt, err := rf.options()
+	mem, opt, err := budgetAndOptions(&ef, &rf)
 	if err != nil {
 		return err
 	}
@@ -481,11 +473,7 @@ func runSort(ctx context.Context, e *env, args []string) error {
 	if len(keys) == 0 {
 		return usagef("sort: --by KEYS is required")
 	}
-	mem, err := ef.apply()
-	if err != nil {
-		return err
-	}
-	opt, err := rf.options()
+	mem, opt, err := budgetAndOptions(&ef, &rf)
 	if err != nil {
 		return err
 	}
@@ -587,4 +575,15 @@ func (ef *engineFlags) streamTo(ctx context.Context, e *env, mem int64, out stri
 	err = op(s.write, popt)
 	done()
 	return s.finish(ctx, e, err)
+}
+
+// budgetAndOptions applies a verb's engine flags, returning its memory
+// budget, and its reader flags, returning the reader options.
+func budgetAndOptions(ef *engineFlags, rf *readerFlags) (int64, readers.Options, error) {
+	mem, err := ef.apply()
+	if err != nil {
+		return 0, readers.Options{}, err
+	}
+	opt, err := rf.options()
+	return mem, opt, err
 }
