@@ -40,3 +40,31 @@ func ExampleReadAll() {
 	// [id name score] [int64 string float64]
 	// 3.5 Bob
 }
+
+// A String column whose values repeat is read dictionary-encoded: the same
+// values, each distinct one stored once. Options.NoDict reads it plain.
+func ExampleOptions_noDict() {
+	var sb strings.Builder
+	sb.WriteString("state,n\n")
+	states := []string{"Alabama", "Alaska", "Arizona"}
+	for i := range 300 {
+		fmt.Fprintf(&sb, "%s,%d\n", states[i%3], i)
+	}
+	for _, opt := range []readers.Options{{}, {NoDict: true}} {
+		f, err := readers.ReadAll(readers.CSV(context.Background(), strings.NewReader(sb.String()), opt))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		st := f.MustColumn("state")
+		dict, _ := st.Dictionary()
+		entries := 0
+		if dict != nil {
+			entries = dict.Len()
+		}
+		fmt.Printf("NoDict %v: encoded %v, %d entries, row 4 %s\n", opt.NoDict, st.IsDict(), entries, st.Str(4))
+	}
+	// Output:
+	// NoDict false: encoded true, 3 entries, row 4 Alaska
+	// NoDict true: encoded false, 0 entries, row 4 Alaska
+}
