@@ -37,14 +37,9 @@ func GroupApply(ctx context.Context, src Source, keys []string, fn func(key, gro
 	if len(keys) == 0 {
 		return fmt.Errorf("parallel: group apply: no key columns")
 	}
-	threshold := e.limit() / groupFactor
-	if opt.ForceSpill {
-		threshold = 0
-	}
-	b, err := e.buffer(ctx, src, threshold, "")
+	b, err := e.bufferGrouped(ctx, src, opt)
 	defer b.stop()
 	if err != nil {
-		b.release(e)
 		return err
 	}
 	var emitMu sync.Mutex
@@ -87,35 +82,22 @@ func GroupApply(ctx context.Context, src Source, keys []string, fn func(key, gro
 	if err != nil {
 		return err
 	}
-	runs := make([]*spill.File, len(parts))
-	err = run(ctx, len(parts), opt, "group apply", label("partition"), func(ctx context.Context, p int) error {
-		cost := groupFactor * parts[p].size()
-		if err := e.acquire(ctx, cost, fmt.Sprintf("partition %d", p)); err != nil {
-			return err
-		}
-		defer e.budget.Release(cost)
-		f, err := loadPart(ctx, parts[p][0], ordCol)
-		if err != nil {
-			return err
-		}
-		parts[p].remove()
+	// with opt.Unordered, results go to emit as they are made: no runs
+	runs, err := e.partitionRuns(ctx, parts, opt, func(ctx context.Context, f *frame.Frame) (*spill.File, error) {
 		outs, err := applyGroups(ctx, f, keys, fn, opt, lockedEmit)
 		if err != nil || opt.Unordered {
-			return err
+			return nil, err
 		}
 		all, err := frame.Concat(outs...)
 		if err != nil {
-			return fmt.Errorf("results of different schemas: %w", err)
+			return nil, fmt.Errorf("results of different schemas: %w", err)
 		}
-		if all.NumCols() > 0 {
-			runs[p], err = e.writeRun(all, "applied", e.runChunkBytes())
+		if all.NumCols() == 0 {
+			return nil, nil
 		}
-		return err
+		return e.writeRun(all, "applied", e.runChunkBytes())
 	})
 	if err != nil || opt.Unordered {
-		for _, r := range runs {
-			r.Remove()
-		}
 		return err
 	}
 	k := -1

@@ -50,14 +50,9 @@ func GroupByTo(ctx context.Context, src Source, keys []string, aggs []frame.Agg,
 	if len(keys) == 0 {
 		return fmt.Errorf("parallel: group by: no key columns")
 	}
-	threshold := e.limit() / groupFactor
-	if opt.ForceSpill {
-		threshold = 0
-	}
-	b, err := e.buffer(ctx, src, threshold, "")
+	b, err := e.bufferGrouped(ctx, src, opt)
 	defer b.stop()
 	if err != nil {
-		b.release(e)
 		return err
 	}
 	if len(b.chunks) > 0 {
@@ -90,21 +85,10 @@ func GroupByTo(ctx context.Context, src Source, keys []string, aggs []frame.Agg,
 	if err != nil {
 		return err
 	}
-	runs := make([]*spill.File, len(parts))
-	err = run(ctx, len(parts), opt, "group by", label("partition"), func(ctx context.Context, p int) error {
-		cost := groupFactor * parts[p].size()
-		if err := e.acquire(ctx, cost, fmt.Sprintf("partition %d", p)); err != nil {
-			return err
-		}
-		defer e.budget.Release(cost)
-		f, err := loadPart(ctx, parts[p][0], ordCol)
-		if err != nil {
-			return err
-		}
-		parts[p].remove()
+	runs, err := e.partitionRuns(ctx, parts, opt, func(ctx context.Context, f *frame.Frame) (*spill.File, error) {
 		out, first, err := f.GroupBy(keys...).AggRows(nil, aggs...)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ordv := f.MustColumn(ordCol).Int64s()
 		ords := make([]int64, len(first))
@@ -113,16 +97,13 @@ func GroupByTo(ctx context.Context, src Source, keys []string, aggs []frame.Agg,
 		}
 		out, err = out.WithColumn(frame.AdoptInt64s(ordCol, frame.Int64, ords, nil, 0))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		runs[p], err = e.writeRun(out, "groups", e.runChunkBytes())
+		r, err := e.writeRun(out, "groups", e.runChunkBytes())
 		e.progress("aggregate", int64(f.NumRows()), spill.SizeOf(f))
-		return err
+		return r, err
 	})
 	if err != nil {
-		for _, r := range runs {
-			r.Remove()
-		}
 		return err
 	}
 	e.done("aggregate")
@@ -165,4 +146,53 @@ func (e *exec) keyPartitions(ctx context.Context, b *buffered, keys []string, ph
 		parts[i] = part{f}
 	}
 	return e.fitParts(ctx, parts, [][]string{keys}, groupFactor, e.limit(), 0)
+}
+
+// bufferGrouped buffers the head of src for a key-grouped operator (group
+// by, distinct, group apply): up to a third of the budget, what its
+// in-memory path may use (with opt.ForceSpill, only up to the first
+// rows). On error the buffered chunks are already released; the caller
+// must still call b.stop.
+func (e *exec) bufferGrouped(ctx context.Context, src Source, opt Options) (*buffered, error) {
+	threshold := e.limit() / groupFactor
+	if opt.ForceSpill {
+		threshold = 0
+	}
+	b, err := e.buffer(ctx, src, threshold, "")
+	if err != nil {
+		b.release(e)
+	}
+	return b, err
+}
+
+// partitionRuns is the second half of every key-grouped out-of-core
+// operator. For each of parts (from keyPartitions), on every core, it
+// reserves groupFactor times the partition's size of the budget, reads it
+// back ordered by ordCol, removes its spill files and hands the rows to fn
+// (so fn runs concurrently); the spill file fn returns (nil for none)
+// becomes runs[p]. If any partition fails, every run written is removed
+// and the error returned.
+func (e *exec) partitionRuns(ctx context.Context, parts []part, opt Options, fn func(ctx context.Context, f *frame.Frame) (*spill.File, error)) ([]*spill.File, error) {
+	runs := make([]*spill.File, len(parts))
+	err := run(ctx, len(parts), opt, e.name, label("partition"), func(ctx context.Context, p int) error {
+		cost := groupFactor * parts[p].size()
+		if err := e.acquire(ctx, cost, fmt.Sprintf("partition %d", p)); err != nil {
+			return err
+		}
+		defer e.budget.Release(cost)
+		f, err := loadPart(ctx, parts[p][0], ordCol)
+		if err != nil {
+			return err
+		}
+		parts[p].remove()
+		runs[p], err = fn(ctx, f)
+		return err
+	})
+	if err != nil {
+		for _, r := range runs {
+			r.Remove()
+		}
+		return nil, err
+	}
+	return runs, nil
 }

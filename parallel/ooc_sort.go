@@ -240,14 +240,9 @@ func DistinctTo(ctx context.Context, src Source, cols []string, emit func(*frame
 			err = cerr
 		}
 	}()
-	threshold := e.limit() / groupFactor
-	if opt.ForceSpill {
-		threshold = 0
-	}
-	b, err := e.buffer(ctx, src, threshold, "")
+	b, err := e.bufferGrouped(ctx, src, opt)
 	defer b.stop()
 	if err != nil {
-		b.release(e)
 		return err
 	}
 	if len(cols) == 0 {
@@ -279,32 +274,16 @@ func DistinctTo(ctx context.Context, src Source, cols []string, emit func(*frame
 	if err != nil {
 		return err
 	}
-	runs := make([]*spill.File, len(parts))
-	k := 0
-	err = run(ctx, len(parts), opt, "distinct", label("partition"), func(ctx context.Context, p int) error {
-		cost := groupFactor * parts[p].size()
-		if err := e.acquire(ctx, cost, fmt.Sprintf("partition %d", p)); err != nil {
-			return err
-		}
-		defer e.budget.Release(cost)
-		f, err := loadPart(ctx, parts[p][0], ordCol)
-		if err != nil {
-			return err
-		}
-		parts[p].remove()
+	runs, err := e.partitionRuns(ctx, parts, opt, func(ctx context.Context, f *frame.Frame) (*spill.File, error) {
 		d, err := f.Distinct(cols...)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		runs[p], err = e.writeRun(d, "distinct", e.runChunkBytes())
-		return err
+		return e.writeRun(d, "distinct", e.runChunkBytes())
 	})
 	if err != nil {
-		for _, r := range runs {
-			r.Remove()
-		}
 		return err
 	}
-	k = len(b.names) // withOrd appends the ordinal last
+	k := len(b.names) // withOrd appends the ordinal last
 	return e.mergeRuns(ctx, runs, ordCmp(k), []string{ordCol}, emit)
 }

@@ -241,13 +241,58 @@ func assertExact(t *testing.T, want, got *frame.Frame) {
 	}
 }
 
-func TestParquetRoundTrip(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "out.parquet")
+// newTestParquet opens a ParquetWriter on path, failing the test if it
+// cannot.
+func newTestParquet(t *testing.T, path string) *ParquetWriter {
+	t.Helper()
 	w, err := NewParquet(path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return w
+}
+
+// createParquet opens path with Create, failing the test unless it gives
+// a ParquetWriter.
+func createParquet(t *testing.T, path string) *ParquetWriter {
+	t.Helper()
+	w, err := Create(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw, ok := w.(*ParquetWriter)
+	if !ok {
+		t.Fatalf("Create gave %T", w)
+	}
+	return pw
+}
+
+// writeAndReadBack writes in to w in slices of chunkRows rows (in one
+// Write when chunkRows is 0; an empty frame is still written, as one
+// zero-row chunk), closes w, reads path back and checks that it holds
+// exactly in. It returns the row count of each row group.
+func writeAndReadBack(t *testing.T, w Writer, path string, in *frame.Frame, chunkRows int) []int64 {
+	t.Helper()
+	if chunkRows == 0 {
+		chunkRows = max(in.NumRows(), 1)
+	}
+	for lo := 0; lo == 0 || lo < in.NumRows(); lo += chunkRows {
+		if err := w.Write(in.Slice(lo, lo+chunkRows)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, groups := readParquet(t, path, in)
+	assertExact(t, in, got)
+	return groups
+}
+
+func TestParquetRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.parquet")
+	w := newTestParquet(t, path)
 	// Row groups of 3000 rows over chunks of uneven sizes (empty ones too):
 	// groups span chunks and chunks span groups.
 	w.SetRowGroupLimits(3000, 0)
@@ -284,23 +329,9 @@ func TestParquetRoundTrip(t *testing.T) {
 // A row group is also closed when its encoded pages reach the byte limit.
 func TestParquetRowGroupBytes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "b.parquet")
-	w, err := NewParquet(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := newTestParquet(t, path)
 	w.SetRowGroupLimits(0, 64<<10)
-	in := parquetSample(50_000, 2)
-	for lo := 0; lo < in.NumRows(); lo += 10_000 {
-		if err := w.Write(in.Slice(lo, lo+10_000)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	got, groups := readParquet(t, path, in)
-	assertExact(t, in, got)
-	if len(groups) < 5 {
+	if groups := writeAndReadBack(t, w, path, parquetSample(50_000, 2), 10_000); len(groups) < 5 {
 		t.Fatalf("row groups %v: the byte limit did not split them", groups)
 	}
 }
@@ -309,10 +340,7 @@ func TestParquetRowGroupBytes(t *testing.T) {
 // PLAIN pages in the middle of a row group; the values must not change.
 func TestParquetDictionaryFallback(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "d.parquet")
-	w, err := NewParquet(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := newTestParquet(t, path)
 	const n = 40_000
 	strs := make([]string, n)
 	valid := make([]bool, n)
@@ -321,17 +349,7 @@ func TestParquetDictionaryFallback(t *testing.T) {
 		valid[i] = i%7 != 0
 	}
 	in := frame.Must(frame.New(frame.MustColumn(frame.NewString("s", strs, valid))))
-	for lo := 0; lo < n; lo += 5000 {
-		if err := w.Write(in.Slice(lo, lo+5000)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	got, groups := readParquet(t, path, in)
-	assertExact(t, in, got)
-	if len(groups) != 1 {
+	if groups := writeAndReadBack(t, w, path, in, 5000); len(groups) != 1 {
 		t.Fatalf("row groups %v", groups)
 	}
 	// Both encodings appear in the column chunk.
@@ -351,26 +369,10 @@ func TestParquetDictionaryFallback(t *testing.T) {
 	}
 }
 
+// Create picks the Parquet writer by the extension, in any case.
 func TestParquetViaCreate(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "x.PARQUET")
-	w, err := Create(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := w.(*ParquetWriter); !ok {
-		t.Fatalf("Create gave %T", w)
-	}
-	in := parquetSample(5, 3)
-	if err := w.Write(in); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	got, groups := readParquet(t, path, in)
-	assertExact(t, in, got)
-	if len(groups) != 1 {
+	path := filepath.Join(t.TempDir(), "x.PARQUET")
+	if groups := writeAndReadBack(t, createParquet(t, path), path, parquetSample(5, 3), 0); len(groups) != 1 {
 		t.Fatalf("row groups %v", groups)
 	}
 }
@@ -378,20 +380,8 @@ func TestParquetViaCreate(t *testing.T) {
 // Zero-row chunks still define the schema; the file has no row groups.
 func TestParquetEmpty(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "e.parquet")
-	w, err := NewParquet(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	in := parquetSample(10, 4).Slice(0, 0)
-	if err := w.Write(in); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	got, groups := readParquet(t, path, in)
-	assertExact(t, in, got)
-	if len(groups) != 0 {
+	if groups := writeAndReadBack(t, newTestParquet(t, path), path, in, 0); len(groups) != 0 {
 		t.Fatalf("row groups %v", groups)
 	}
 }
@@ -399,10 +389,7 @@ func TestParquetEmpty(t *testing.T) {
 // Close without any chunk has no schema to write: it fails and leaves nothing.
 func TestParquetCloseWithoutChunk(t *testing.T) {
 	dir := t.TempDir()
-	w, err := NewParquet(filepath.Join(dir, "n.parquet"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := newTestParquet(t, filepath.Join(dir, "n.parquet"))
 	if err := w.Close(); err == nil {
 		t.Fatal("Close without a chunk succeeded")
 	}
@@ -413,13 +400,8 @@ func TestParquetCloseWithoutChunk(t *testing.T) {
 
 func TestParquetAbort(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "a.parquet")
-	w, err := Create(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pw := w.(*ParquetWriter)
-	pw.SetRowGroupLimits(100, 0) // row groups already in the temporary file
+	w := createParquet(t, filepath.Join(dir, "a.parquet"))
+	w.SetRowGroupLimits(100, 0) // row groups already in the temporary file
 	if err := w.Write(parquetSample(1000, 5)); err != nil {
 		t.Fatal(err)
 	}
@@ -440,10 +422,7 @@ func TestParquetAbort(t *testing.T) {
 func TestParquetSchemaMismatch(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "s.parquet")
-	w, err := NewParquet(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := newTestParquet(t, path)
 	in := parquetSample(100, 6)
 	if err := w.Write(in.Slice(0, 50)); err != nil {
 		t.Fatal(err)
@@ -471,10 +450,7 @@ func TestParquetSchemaMismatch(t *testing.T) {
 // A date beyond INT32 days fails the write, and then Close leaves nothing.
 func TestParquetDateOutOfRange(t *testing.T) {
 	dir := t.TempDir()
-	w, err := NewParquet(filepath.Join(dir, "d.parquet"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := newTestParquet(t, filepath.Join(dir, "d.parquet"))
 	f := frame.Must(frame.New(frame.MustColumn(frame.NewDate("d", []int64{1, math.MaxInt32 + 1}, nil))))
 	if err := w.Write(f); err == nil || !strings.Contains(err.Error(), "out of INT32 range") {
 		t.Fatalf("got %v", err)
