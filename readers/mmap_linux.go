@@ -24,15 +24,8 @@ func mapFile(f *os.File, size int64) (data []byte, unmap func()) {
 // the process (the page cache keeps them), so resident memory holds only the
 // chunks in flight, not the file.
 func dropPages(b []byte) {
-	const page = 4096
-	if len(b) < 2*page {
-		return
-	}
-	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	off := int((page - p%page) % page)
-	end := off + (len(b)-off)/page*page
-	if end > off {
-		_ = syscall.Madvise(b[off:end], syscall.MADV_DONTNEED)
+	if len(b) >= 2*pageSize {
+		adviseWholePages(b, syscall.MADV_DONTNEED)
 	}
 }
 
@@ -42,15 +35,19 @@ func dropPages(b []byte) {
 // on a 1 GB read: system time 0.77-0.80 s median vs 0.88-0.92 s, and a
 // narrower spread (max 0.87 vs 1.33 s), over 16 interleaved runs.
 func populate(b []byte) {
-	const page = 4096
-	if len(b) < 4*page {
-		return
+	if len(b) >= 4*pageSize {
+		adviseWholePages(b, madvPopulateWrite)
 	}
+}
+
+const pageSize = 4096
+
+// adviseWholePages applies madvise advice to the whole pages inside b.
+func adviseWholePages(b []byte, advice int) {
 	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	off := int((page - p%page) % page)
-	end := off + (len(b)-off)/page*page
-	if end > off {
-		_ = syscall.Madvise(b[off:end], madvPopulateWrite)
+	off := int((pageSize - p%pageSize) % pageSize)
+	if end := off + (len(b)-off)/pageSize*pageSize; end > off {
+		_ = syscall.Madvise(b[off:end], advice)
 	}
 }
 
