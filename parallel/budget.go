@@ -124,6 +124,22 @@ func (e *exec) spillDir() (*spill.Dir, error) {
 // closeHook, if set (by tests), sees every call's budget at its end.
 var closeHook func(name string, used, peak, limit int64)
 
+// finish ends an operator call whose result is *err: it removes the spill
+// directory (an error doing so becomes the result when there was none),
+// and once the call's context is done it makes the result report the
+// cancellation. (A cancelled context removes the spill directory under the
+// workers, so their first error may be a vanished file, not the cause.)
+func (e *exec) finish(err *error) {
+	cerr := e.close()
+	if *err == nil {
+		*err = cerr
+		return
+	}
+	if c := context.Cause(e.ctx); c != nil && !errors.Is(*err, c) {
+		*err = fmt.Errorf("parallel: %s: %w (and then: %v)", e.name, c, *err)
+	}
+}
+
 // close removes the spill directory (if any) and reports the accounting.
 func (e *exec) close() error {
 	e.dirMu.Lock()

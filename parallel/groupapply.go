@@ -29,11 +29,7 @@ import (
 // a [*PanicError] whose Task names the key and whose Stack is fn's.
 func GroupApply(ctx context.Context, src Source, keys []string, fn func(key, group *frame.Frame) (*frame.Frame, error), emit func(*frame.Frame) error, opt Options) (err error) {
 	e := newExec(ctx, "group apply", opt)
-	defer func() {
-		if cerr := e.close(); err == nil {
-			err = cerr
-		}
-	}()
+	defer e.finish(&err)
 	if len(keys) == 0 {
 		return fmt.Errorf("parallel: group apply: no key columns")
 	}

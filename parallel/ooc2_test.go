@@ -439,3 +439,28 @@ func TestCancelLeavesNoOutput(t *testing.T) {
 		t.Fatalf("spill dir holds %d entries", len(ents))
 	}
 }
+
+// TestFinishReportsCancellation: once the call's context is cancelled, an
+// operator's error (often a spill file removed under it by the
+// cancellation) reports the cancellation; a live context leaves it alone.
+func TestFinishReportsCancellation(t *testing.T) {
+	vanished := errors.New("open run-2.spill: no such file or directory")
+	ctx, cancel := context.WithCancel(context.Background())
+	e := newExec(ctx, "sort", Options{})
+	err := vanished
+	e.finish(&err)
+	if err != vanished {
+		t.Fatalf("live context: got %v", err)
+	}
+	cancel()
+	err = vanished
+	e.finish(&err)
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "run-2.spill") {
+		t.Fatalf("cancelled: got %v, want context.Canceled naming the file error", err)
+	}
+	var none error
+	e.finish(&none)
+	if none != nil {
+		t.Fatalf("no error: got %v", none)
+	}
+}

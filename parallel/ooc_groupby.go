@@ -42,11 +42,7 @@ func GroupByStream(ctx context.Context, src Source, keys []string, aggs []frame.
 // order, from one goroutine at a time. The chunks are owned by emit.
 func GroupByTo(ctx context.Context, src Source, keys []string, aggs []frame.Agg, emit func(*frame.Frame) error, opt Options) (err error) {
 	e := newExec(ctx, "group by", opt)
-	defer func() {
-		if cerr := e.close(); err == nil {
-			err = cerr
-		}
-	}()
+	defer e.finish(&err)
 	if len(keys) == 0 {
 		return fmt.Errorf("parallel: group by: no key columns")
 	}

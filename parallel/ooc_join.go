@@ -46,11 +46,7 @@ func JoinStream(ctx context.Context, left, right Source, how frame.JoinType, on 
 // the key.
 func JoinTo(ctx context.Context, left, right Source, how frame.JoinType, on frame.JoinOn, emit func(*frame.Frame) error, opt Options, jopts ...frame.JoinOption) (err error) {
 	e := newExec(ctx, "join", opt)
-	defer func() {
-		if cerr := e.close(); err == nil {
-			err = cerr
-		}
-	}()
+	defer e.finish(&err)
 	threshold := e.limit() / (2 * joinFactor)
 	if opt.ForceSpill {
 		threshold = 0

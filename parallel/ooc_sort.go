@@ -36,11 +36,7 @@ func SortStream(ctx context.Context, src Source, keys []frame.SortKey, opt Optio
 // budget.
 func SortTo(ctx context.Context, src Source, keys []frame.SortKey, emit func(*frame.Frame) error, opt Options) (err error) {
 	e := newExec(ctx, "sort", opt)
-	defer func() {
-		if cerr := e.close(); err == nil {
-			err = cerr
-		}
-	}()
+	defer e.finish(&err)
 	if len(keys) == 0 {
 		return fmt.Errorf("parallel: sort: no keys")
 	}
@@ -235,11 +231,7 @@ func DistinctStream(ctx context.Context, src Source, cols []string, opt Options)
 // the partitions' survivors by ordinal.
 func DistinctTo(ctx context.Context, src Source, cols []string, emit func(*frame.Frame) error, opt Options) (err error) {
 	e := newExec(ctx, "distinct", opt)
-	defer func() {
-		if cerr := e.close(); err == nil {
-			err = cerr
-		}
-	}()
+	defer e.finish(&err)
 	b, err := e.bufferGrouped(ctx, src, opt)
 	defer b.stop()
 	if err != nil {
