@@ -61,7 +61,7 @@ func newStrDict() *strDict {
 func (d *strDict) add(b []byte) (uint32, string, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if id, ok := d.ids[bytesStr(b)]; ok {
+	if id, ok := d.ids[bstr(b)]; ok {
 		return id, d.entry(id), true
 	}
 	id := uint32(len(d.offs) - 1)
@@ -97,13 +97,6 @@ func (d *strDict) snapshot() *frame.Column {
 		d.snap = frame.AdoptStrings("", d.offs[:n:n], d.data[:e:e], nil, 0)
 	}
 	return d.snap
-}
-
-func bytesStr(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
 }
 
 // dictCache is one worker's view of one column's dictionary: an open
@@ -167,7 +160,7 @@ func (c *dictCache) get(v []byte) (uint32, bool) {
 		if sl.n < 0 {
 			return 0, false
 		}
-		if int(sl.n) == n && sl.x == x && sl.y == y && (n <= 16 || sl.s == bytesStr(v)) {
+		if int(sl.n) == n && sl.x == x && sl.y == y && (n <= 16 || sl.s == bstr(v)) {
 			return sl.id, true
 		}
 	}

@@ -533,17 +533,17 @@ func (rd *csvReader) buildFrame(w *fastWorker, outs []colOut, r, capRows int, co
 			cols[k] = frame.AdoptBools(c.name, fit(o.bools, r, exact), valid, o.nulls)
 		default:
 			if d := c.dict; d != nil && o.codes != nil {
-				var dc *frame.Column
-				if o.coded {
-					dc = frame.AdoptDict(c.name, fit(o.codes, r, exact), d.snapshot(), valid, o.nulls)
-				} else if codes, ok := d.encode(rd.dictCaches(w)[k], o.offs, o.data, valid, r, o.codes); ok {
-					dc = frame.AdoptDict(c.name, fit(codes, r, exact), d.snapshot(), valid, o.nulls)
+				// the block path wrote the codes; the fused path wrote the
+				// strings, encoded now
+				codes, ok := o.codes, o.coded
+				if !ok {
+					codes, ok = d.encode(rd.dictCaches(w)[k], o.offs, o.data, valid, r, o.codes)
 				}
-				if dc != nil {
+				if ok {
 					// the codes keep no reference to the scratch buffers
 					w.soffs[k] = o.offs[:0]
 					w.sdata[k] = o.data[:0]
-					cols[k] = dc
+					cols[k] = frame.AdoptDict(c.name, fit(codes, r, exact), d.snapshot(), valid, o.nulls)
 					continue
 				}
 				if w.soffs != nil {
