@@ -115,5 +115,7 @@ func ExampleParseExpr() {
 	fmt.Println(err)
 	// Output:
 	// ((score >= 80) || has_prefix(area_title, "Oh")) [score area_title]
-	// frame: parse "score >> 2": column 7: unsupported operator >>: expression syntax
+	// unsupported operator >>
+	//   score >> 2
+	//         ^^
 }
