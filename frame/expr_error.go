@@ -2,6 +2,7 @@ package frame
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -116,7 +117,26 @@ func (e *ExprError) Excerpt() (line, caret string) {
 
 // shorten returns s cut to about n characters with "…", for messages that
 // quote a piece of the expression (a name, a literal, a sub-expression).
+// Control characters are escaped, so the result stays on one line.
 func shorten(s string, n int) string {
+	if strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' }) >= 0 {
+		var sb strings.Builder
+		for _, r := range s {
+			switch {
+			case r == '\n':
+				sb.WriteString(`\n`)
+			case r == '\t':
+				sb.WriteString(`\t`)
+			case r == '\r':
+				sb.WriteString(`\r`)
+			case r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029':
+				fmt.Fprintf(&sb, `\u%04x`, r)
+			default:
+				sb.WriteRune(r)
+			}
+		}
+		s = sb.String()
+	}
 	if len(s) <= n {
 		return s
 	}

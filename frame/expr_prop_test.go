@@ -69,6 +69,9 @@ func (g *exprGen) num(depth int) gexpr {
 			return constant(Lit(int(v)), Int64, rv{i: v})
 		}
 	}
+	if r.IntN(4) == 0 {
+		return g.numFunc(depth)
+	}
 	if r.IntN(6) == 0 {
 		x := g.num(depth - 1)
 		return gexpr{e: x.e.Neg(), t: x.t, cols: x.cols, ref: func(i int) rv {
@@ -164,14 +167,24 @@ func (g *exprGen) num(depth int) gexpr {
 	}}
 }
 
-func (g *exprGen) str() gexpr {
-	switch g.r.IntN(4) {
+// padPool holds strings that lower, upper and trim change.
+var padPool = []string{" Ab ", "\tx\n", "ÉCLAIR ", "straße", "İx", "a\u00a0", "\xffA"}
+
+func (g *exprGen) str(depth int) gexpr {
+	r := g.r
+	if depth > 0 && r.IntN(3) == 0 {
+		return g.strFunc(depth)
+	}
+	switch r.IntN(5) {
 	case 0:
 		return g.col("s")
 	case 1:
 		return g.col("s2")
 	case 2:
-		v := strPool[g.r.IntN(len(strPool))]
+		v := strPool[r.IntN(len(strPool))]
+		return constant(Lit(v), String, rv{s: v})
+	case 3:
+		v := padPool[r.IntN(len(padPool))]
 		return constant(Lit(v), String, rv{s: v})
 	}
 	return g.col("s")
@@ -256,6 +269,9 @@ func (g *exprGen) boolean(depth int) gexpr {
 			return cmpGexpr(o, tc, lit, func(a, _ rv) int { return cmpI(a.i, nanos) })
 		}
 	}
+	if r.IntN(4) == 0 {
+		return g.boolFunc(depth)
+	}
 	switch r.IntN(10) {
 	case 0, 1:
 		l, rr := g.num(depth-1), g.num(depth-1)
@@ -273,7 +289,7 @@ func (g *exprGen) boolean(depth int) gexpr {
 			return cmpF(x, y)
 		})
 	case 2:
-		l, rr := g.str(), g.str()
+		l, rr := g.str(depth-1), g.str(depth-1)
 		return cmpGexpr(o, l, rr, func(a, b rv) int { return strings.Compare(a.s, b.s) })
 	case 3:
 		l, rr := g.boolean(depth-1), g.boolean(depth-1)
@@ -303,7 +319,7 @@ func (g *exprGen) boolean(depth int) gexpr {
 		case 0:
 			x = g.num(depth - 1)
 		case 1:
-			x = g.str()
+			x = g.str(depth - 1)
 		default:
 			x = g.boolean(depth - 1)
 		}
@@ -314,7 +330,7 @@ func (g *exprGen) boolean(depth int) gexpr {
 		}
 		return gexpr{e: e, t: Bool, cols: x.cols, ref: func(i int) rv { return rv{b: x.ref(i).null == isNull} }}
 	case 8:
-		x := g.str()
+		x := g.str(depth - 1)
 		arg := strPool[r.IntN(len(strPool))]
 		if len(arg) > 1 && r.IntN(2) == 0 {
 			arg = arg[:1]
@@ -360,7 +376,7 @@ func (g *exprGen) boolean(depth int) gexpr {
 				return rv{b: false}
 			}}
 		}
-		x := g.str()
+		x := g.str(depth - 1)
 		cands := []string{strPool[r.IntN(len(strPool))], strPool[r.IntN(len(strPool))]}
 		return gexpr{e: x.e.In(cands[0], cands[1]), t: Bool, cols: x.cols, ref: func(i int) rv {
 			v := x.ref(i)
@@ -530,6 +546,16 @@ func testPropExpr(t *testing.T, r *rand.Rand, iters int) {
 		if p2 := MustParseExpr(p.String()); p2.String() != p.String() {
 			t.Fatalf("%s: String not a fixed point: %s then %s", what, p, p2)
 		}
+		// the same tree written as an analyst would parses to the same
+		text := analyst(r, x.e.n)
+		pa, err := ParseExpr(text)
+		if err != nil {
+			t.Fatalf("%s: ParseExpr(%s): %v", what, text, err)
+		}
+		if pa.String() != p.String() {
+			t.Fatalf("%s: %s parses to %s", what, text, pa)
+		}
+		check("ParseExpr(analyst)", pa)
 		// Derive appends (or replaces) a column
 		d, err := f.Derive("z", x.e)
 		if err != nil {
