@@ -357,8 +357,12 @@ func (e Expr) Abs() Expr { return call(fnAbs, e) }
 // to tens, hundreds, …), halves away from zero as in SQL and Excel (not to
 // even, as numpy does). A Float64 stays Float64 and is computed as
 // round(e·10^digits)/10^digits; an Int64 stays Int64 (unchanged unless digits
-// is negative). Null stays null.
+// is negative; wrapping like Go's integer arithmetic if the result
+// overflows). digits must be from -18 to 18. Null stays null.
 func (e Expr) Round(digits int) Expr {
+	if digits < -maxRoundDigits || digits > maxRoundDigits {
+		return bad(fmt.Sprintf("round's digits must be a whole number from %d to %d, not %d", -maxRoundDigits, maxRoundDigits, digits))
+	}
 	n := call(fnRound, e)
 	n.n.digits = digits
 	return n

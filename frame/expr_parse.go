@@ -1,6 +1,7 @@
 package frame
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -221,7 +222,17 @@ func lexString(s string, i int) tok {
 			return tok{kind: tString, pos: i, end: j + 1, text: s[i : j+1], str: sb.String()}
 		case c == '\r' && q == '`':
 			j++ // dropped from raw strings, as in Go
-		case c == '\\' && q != '`':
+		case c == '\\' && q == '\'':
+			// SQL-like: a backslash is itself, except in \' and \\, so
+			// '\d+' and 'C:\temp' need no doubling
+			if j+1 < len(s) && (s[j+1] == '\'' || s[j+1] == '\\') {
+				sb.WriteByte(s[j+1])
+				j += 2
+				continue
+			}
+			sb.WriteByte(c)
+			j++
+		case c == '\\' && q == '"':
 			if j+1 < len(s) && (s[j+1] == '\'' || s[j+1] == '"') {
 				sb.WriteByte(s[j+1])
 				j += 2
@@ -230,8 +241,8 @@ func lexString(s string, i int) tok {
 			v, mb, tail, err := strconv.UnquoteChar(s[j:], '"')
 			if err != nil {
 				end := min(j+2, len(s))
-				return lexErr(s, j, end, "invalid escape "+escText(s[j:end])+" in a string",
-					`a backslash starts an escape (\n, \t, \\, \', \"); write \\ for a backslash, or use `+"`raw text`")
+				return lexErr(s, j, end, "invalid escape "+escText(s[j:end])+" in a \"string\"",
+					`in "double quotes" a backslash starts an escape (\n, \t, \\, \"); write \\ for a backslash, or use 'single quotes', where a backslash is itself`)
 			}
 			if v < utf8.RuneSelf || !mb {
 				sb.WriteByte(byte(v))
@@ -649,7 +660,7 @@ func (p *parser) intLit(t tok, sign string) (*node, error) {
 	text := sign + t.text
 	if digits := strings.ReplaceAll(t.text, "_", ""); len(digits) > 1 && digits[0] == '0' && strings.Trim(digits, "0123456789") == "" {
 		return nil, p.errAt(t.pos, t.end, "number "+shorten(text, 40)+" has a leading zero",
-			"write "+strings.TrimLeft(digits, "0")+", or '"+shorten(t.text, 40)+"' in quotes if the column holds codes as text (0o17 is octal)")
+			"write "+shorten(cmp.Or(strings.TrimLeft(digits, "0"), "0"), 40)+", or '"+shorten(t.text, 40)+"' in quotes if the column holds codes as text (0o17 is octal)")
 	}
 	v, err := strconv.ParseInt(text, 0, 64)
 	if err != nil {

@@ -32,6 +32,7 @@ var exprSeeds = []string{
 	`x is 5`, `x between 1 or 2`, `x in ()`, `round(x, 1.5)`, `matches(x, '(')`, `lowr(s)`, `in(a)`, `--a`,
 	`x := 1`, `a, b`, `)`, `(`, `and`, "a # b", "\xff", `‘a’`, `9999999999999999999999`, `1e999`,
 	strings.Repeat("(", 3000) + "a", strings.Repeat("-", 3000) + "a", strings.Repeat("!", 3000) + "b",
+	"000", strings.Repeat("0", 300) + "1", "0\u0027\n\u00270",
 }
 
 // FuzzParseExpr checks that ParseExpr never panics; that when it parses,
