@@ -278,60 +278,68 @@ func convertTo(v value, t Type) value {
 // choose builds a column of type t whose row i is row i of vals[src[i]] (a
 // column or a scalar), null where src[i] < 0.
 func choose(t Type, vals []value, src []int32, n int) value {
-	valid := newBitmap(n, true)
+	var valid bitmap
 	nulls := 0
-	null := func(i int) { valid.clear(i); nulls++ }
-	// at reports whether the chosen value of row i is present
-	at := func(i int) (value, bool) {
-		k := src[i]
-		if k < 0 {
-			return value{}, false
+	null := func(i int) {
+		if valid == nil {
+			valid = newBitmap(n, true)
 		}
-		v := vals[k]
-		if v.col == nil {
-			return v, !v.null
-		}
-		return v, v.col.validAt(i)
+		valid.clear(i)
+		nulls++
 	}
 	c := &Column{typ: t, n: n}
 	switch t {
 	case Int64, Date, Datetime:
 		out := make([]int64, n)
-		for i := range out {
-			v, ok := at(i)
+		for i, k := range src {
+			if k < 0 {
+				null(i)
+				continue
+			}
+			v := &vals[k]
 			switch {
-			case !ok:
+			case v.col == nil && v.null:
 				null(i)
 			case v.col == nil:
 				out[i] = v.i
+			case v.col.valid != nil && !v.col.valid.get(i):
+				null(i)
 			default:
 				out[i] = v.col.ints[i]
 			}
 		}
 		c.ints = out
 	case Float64:
+		// a Float64 column's nulls are NaN already
 		out := make([]float64, n)
-		for i := range out {
-			v, ok := at(i)
+		for i, k := range src {
 			switch {
-			case !ok:
+			case k < 0:
 				out[i] = nan
-			case v.col == nil:
-				out[i] = v.f
+			case vals[k].col == nil && vals[k].null:
+				out[i] = nan
+			case vals[k].col == nil:
+				out[i] = vals[k].f
 			default:
-				out[i] = v.col.floats[i]
+				out[i] = vals[k].col.floats[i]
 			}
 		}
 		return value{col: NewFloat64("", out), typ: Float64}
 	case Bool:
 		out := make([]bool, n)
-		for i := range out {
-			v, ok := at(i)
+		for i, k := range src {
+			if k < 0 {
+				null(i)
+				continue
+			}
+			v := &vals[k]
 			switch {
-			case !ok:
+			case v.col == nil && v.null:
 				null(i)
 			case v.col == nil:
 				out[i] = v.b
+			case v.col.valid != nil && !v.col.valid.get(i):
+				null(i)
 			default:
 				out[i] = v.col.bools[i]
 			}
@@ -340,23 +348,26 @@ func choose(t Type, vals []value, src []int32, n int) value {
 	case String:
 		var b StringBuilder
 		b.Grow(n, 0)
-		for i := range n {
-			v, ok := at(i)
+		for i, k := range src {
+			if k < 0 {
+				b.AppendNull()
+				continue
+			}
+			v := &vals[k]
 			switch {
-			case !ok:
+			case v.col == nil && v.null:
 				b.AppendNull()
 			case v.col == nil:
 				b.Append(v.s)
+			case v.col.valid != nil && !v.col.valid.get(i):
+				b.AppendNull()
 			default:
 				b.AppendBytes(v.col.strBytes(i))
 			}
 		}
-		c = b.Build("")
-		return value{col: c, typ: String}
+		return value{col: b.Build(""), typ: String}
 	}
-	if nulls > 0 {
-		c.valid, c.nulls = valid, nulls
-	}
+	c.valid, c.nulls = valid, nulls
 	return value{col: c, typ: t}
 }
 
