@@ -17,11 +17,15 @@
 // order of magnitude slower, and opening a workbook with it inflates every
 // worksheet up front.
 //
-// Sheet selection: Options.Sheet is a sheet name or a 0-based index in
-// workbook order (as listed by [Sheets], chart sheets included); "" selects
-// the first visible worksheet. A name that matches nothing, or a chart
-// sheet, gives an error wrapping readers.ErrNoSheet that lists the
-// worksheets.
+// Sheet selection: Options.Sheet is a sheet name or a 1-based sheet number
+// in workbook order (as listed by [Sheets], chart sheets included, as
+// SheetInfo.Number): "1" is the first sheet, "3" the third, as in Excel's
+// tab order and pandas-style CLI tools. A name is matched exactly first, so a
+// sheet named "2" is selected by "2" even when it is not the second sheet.
+// "" selects the first visible worksheet. "0" (or a negative number) is an
+// error ("sheets are numbered from 1"); a name that matches nothing, a
+// number past the last sheet, or a chart sheet gives an error wrapping
+// readers.ErrNoSheet that lists the worksheets.
 //
 // # Cells
 //

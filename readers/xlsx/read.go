@@ -83,7 +83,8 @@ func openFile(path string) (*os.File, int64, error) {
 	return f, st.Size(), nil
 }
 
-// selectSheet resolves Options.Sheet.
+// selectSheet resolves Options.Sheet: a sheet name (exact match first), or
+// else a 1-based sheet number in workbook order.
 func (wb *workbook) selectSheet(sel string) (SheetInfo, error) {
 	names := make([]string, 0, len(wb.sheets))
 	for _, s := range wb.sheets {
@@ -112,8 +113,16 @@ func (wb *workbook) selectSheet(sel string) (SheetInfo, error) {
 		}
 	}
 	if pick < 0 {
-		if n, err := strconv.Atoi(sel); err == nil && n >= 0 && n < len(wb.sheets) {
-			pick = n
+		if n, err := strconv.Atoi(strings.TrimSpace(sel)); err == nil {
+			switch {
+			case n < 1:
+				return SheetInfo{}, fmt.Errorf("xlsx: %s: sheet %q: sheets are numbered from 1 (worksheets: %s): %w",
+					wb.name, sel, strings.Join(names, ", "), readers.ErrNoSheet)
+			case n > len(wb.sheets):
+				return SheetInfo{}, fmt.Errorf("xlsx: %s: sheet %d: the workbook has %d sheet(s) (worksheets: %s): %w",
+					wb.name, n, len(wb.sheets), strings.Join(names, ", "), readers.ErrNoSheet)
+			}
+			pick = n - 1
 		}
 	}
 	if pick < 0 {

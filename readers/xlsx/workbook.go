@@ -39,9 +39,10 @@ type SheetInfo struct {
 	Name string
 	// State is "visible", "hidden" or "veryHidden".
 	State string
-	// Index is the 0-based position in workbook order (chart sheets
-	// included); Options.Sheet may name a sheet by this index.
-	Index int
+	// Number is the 1-based position in workbook order (chart sheets
+	// included); Options.Sheet may select a sheet by this number ("1" is
+	// the first sheet).
+	Number int
 	// Kind is "worksheet", or "chartsheet", "dialogsheet", "macrosheet" for
 	// sheets that hold no cell grid (they cannot be read).
 	Kind string
@@ -134,7 +135,7 @@ func openWorkbook(r io.ReaderAt, size int64, name string) (*workbook, error) {
 		}
 	}
 	for i, s := range xw.Sheets {
-		info := SheetInfo{Name: s.Name, State: s.State, Index: i, Kind: "worksheet"}
+		info := SheetInfo{Name: s.Name, State: s.State, Number: i + 1, Kind: "worksheet"}
 		if info.State == "" {
 			info.State = "visible"
 		}

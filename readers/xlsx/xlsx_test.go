@@ -394,3 +394,62 @@ func TestRegistered(t *testing.T) {
 		t.Errorf("readers.Open: %d rows, want 1", n)
 	}
 }
+
+// TestSheetSelection: Options.Sheet is a name (exact match first) or a
+// 1-based sheet number; "0" and unknown names are clear errors.
+func TestSheetSelection(t *testing.T) {
+	f := excelize.NewFile()
+	names := []string{"alpha", "beta", "1"}
+	for i, n := range names {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", n); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := f.NewSheet(n); err != nil {
+			t.Fatal(err)
+		}
+		f.SetSheetRow(n, "A1", &[]any{"v"})
+		f.SetSheetRow(n, "A2", &[]any{"sheet " + n})
+	}
+	p := filepath.Join(t.TempDir(), "sheets.xlsx")
+	if err := f.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	infos, err := Sheets(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range infos {
+		if s.Number != i+1 || s.Name != names[i] {
+			t.Errorf("Sheets()[%d] = %+v", i, s)
+		}
+	}
+	for _, c := range []struct{ sel, want string }{
+		{"", "sheet alpha"},
+		{"alpha", "sheet alpha"},
+		{"2", "sheet beta"},
+		{"1", "sheet 1"}, // the name "1" wins over the number 1
+		{"3", "sheet 1"},
+	} {
+		got, _, err := readAll(t, p, readers.Options{Sheet: c.sel, Raw: true})
+		if err != nil {
+			t.Errorf("Sheet %q: %v", c.sel, err)
+			continue
+		}
+		if v := got.ColumnAt(0).Value(0); v != c.want {
+			t.Errorf("Sheet %q read %v, want %q", c.sel, v, c.want)
+		}
+	}
+	for _, c := range []struct{ sel, want string }{
+		{"0", "sheets are numbered from 1"},
+		{"-1", "sheets are numbered from 1"},
+		{"4", `the workbook has 3 sheet(s) (worksheets: "alpha", "beta", "1")`},
+		{"gamma", `sheet "gamma" not found (worksheets: "alpha", "beta", "1")`},
+	} {
+		_, _, err := readAll(t, p, readers.Options{Sheet: c.sel})
+		if !errors.Is(err, readers.ErrNoSheet) || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("Sheet %q: got %v, want one line containing %q", c.sel, err, c.want)
+		}
+	}
+}
