@@ -101,10 +101,27 @@
 // A missing file, a directory, an empty file, a file that is not a zip
 // archive (or is truncated) and a zip without a workbook part give clear
 // errors (fs.ErrNotExist, readers.ErrFormat, readers.ErrEmpty). Malformed
-// worksheet XML gives readers.ErrFormat. A part larger than its limit
-// ([MaxSheetBytes], [MaxSharedStringsBytes], [MaxMetaBytes], checked against
-// the declared and the actual uncompressed size) gives readers.ErrTooLarge,
-// as does a single XML element or text run over 256 MiB.
+// worksheet XML gives readers.ErrFormat.
+//
+// Zip bombs and huge members: before a member is inflated, the sizes its zip
+// directory declares are checked, and while it is inflated the bytes it
+// actually produces (and the compressed bytes it consumes) are counted, so a
+// directory that understates either is caught too. The limits (constants):
+//
+//	MaxSheetBytes          8 GiB    one worksheet's XML (streamed)
+//	MaxSharedStringsBytes  2 GiB    the shared-string table's XML (its text is kept)
+//	MaxMetaBytes           256 MiB  any other member (workbook, relationships, styles)
+//	MaxReadBytes           16 GiB   all members one read inflates
+//	MaxRatio               1000:1   compression ratio, for members over RatioMinBytes (8 MiB)
+//
+// Going over one gives a one-line error wrapping readers.ErrTooLarge that
+// names the file, the member and the limit, e.g.
+//
+//	xlsx: bomb.xlsx: member xl/worksheets/sheet1.xml: declares a compression ratio of 1027:1 (64.0 MiB from 63.8 KiB), over the 1000:1 limit for members over 8 MiB (a zip bomb?): file exceeds a size limit
+//
+// A member that inflates past the size its directory declares is corrupt
+// (readers.ErrFormat). A single XML element or text run over 256 MiB gives
+// readers.ErrTooLarge.
 package xlsx
 
 import "github.com/sluicedata/sluice/readers"

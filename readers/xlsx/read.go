@@ -30,7 +30,7 @@ func Read(ctx context.Context, path string, opt readers.Options) iter.Seq2[*fram
 			return
 		}
 		defer f.Close()
-		readAt(ctx, f, size, path, opt, yield)
+		readAt(ctx, f, size, path, opt, defaultLimits(), yield)
 	}
 }
 
@@ -38,7 +38,7 @@ func Read(ctx context.Context, path string, opt readers.Options) iter.Seq2[*fram
 // in errors.
 func ReadReaderAt(ctx context.Context, r io.ReaderAt, size int64, name string, opt readers.Options) iter.Seq2[*frame.Frame, error] {
 	return func(yield func(*frame.Frame, error) bool) {
-		readAt(ctx, r, size, name, opt, yield)
+		readAt(ctx, r, size, name, opt, defaultLimits(), yield)
 	}
 }
 
@@ -55,7 +55,7 @@ func Sheets(path string) ([]SheetInfo, error) {
 
 // SheetsReaderAt is Sheets for a workbook held in r.
 func SheetsReaderAt(r io.ReaderAt, size int64, name string) ([]SheetInfo, error) {
-	wb, err := openWorkbook(r, size, name)
+	wb, err := openWorkbook(context.Background(), r, size, name, defaultLimits())
 	if err != nil {
 		return nil, err
 	}
@@ -140,8 +140,9 @@ func (wb *workbook) selectSheet(sel string) (SheetInfo, error) {
 	return s, nil
 }
 
-func readAt(ctx context.Context, r io.ReaderAt, size int64, name string, opt readers.Options, yield func(*frame.Frame, error) bool) {
-	wb, err := openWorkbook(r, size, name)
+// readAt reads one worksheet under the given limits (tests lower them).
+func readAt(ctx context.Context, r io.ReaderAt, size int64, name string, opt readers.Options, lim limits, yield func(*frame.Frame, error) bool) {
+	wb, err := openWorkbook(ctx, r, size, name, lim)
 	if err != nil {
 		yield(nil, err)
 		return
@@ -156,7 +157,7 @@ func readAt(ctx context.Context, r io.ReaderAt, size int64, name string, opt rea
 		yield(nil, err)
 		return
 	}
-	rc, err := wb.openPart(sh.part, MaxSheetBytes)
+	rc, err := wb.openPart(sh.part, partSheet)
 	if err != nil {
 		yield(nil, err)
 		return

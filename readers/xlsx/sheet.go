@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -159,18 +160,18 @@ func (r *sheetReader) fail(yield func(*frame.Frame, error) bool, err error) {
 	yield(nil, err)
 }
 
+// scanErr puts the file and sheet on an error of the worksheet scanner.
+// Errors of the member's reader (limits, corrupt deflate data,
+// cancellation) already name the file and member and pass unchanged.
 func (r *sheetReader) scanErr(err error) error {
-	return fmt.Errorf("xlsx: %s: sheet %q: %w", r.wb.name, r.sheet.Name, wrapScan(err))
-}
-
-func wrapScan(err error) error {
 	switch {
-	case errorsIs(err, readers.ErrTooLarge), errorsIs(err, readers.ErrFormat):
+	case errors.Is(err, readers.ErrTooLarge), errors.Is(err, readers.ErrFormat),
+		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
-	case errorsIs(err, errTooLong):
-		return fmt.Errorf("%v: %w", err, readers.ErrTooLarge)
+	case errors.Is(err, errTooLong):
+		return fmt.Errorf("xlsx: %s: sheet %q: %v: %w", r.wb.name, r.sheet.Name, err, readers.ErrTooLarge)
 	}
-	return fmt.Errorf("%v: %w", err, readers.ErrFormat)
+	return fmt.Errorf("xlsx: %s: sheet %q: %v: %w", r.wb.name, r.sheet.Name, err, readers.ErrFormat)
 }
 
 func (r *sheetReader) run(yield func(*frame.Frame, error) bool) {
@@ -321,28 +322,6 @@ func (r *sheetReader) run(yield func(*frame.Frame, error) bool) {
 }
 
 var errStop = fmt.Errorf("stop")
-
-func errorsIs(err, target error) bool {
-	for err != nil {
-		if err == target {
-			return true
-		}
-		switch x := err.(type) {
-		case interface{ Unwrap() error }:
-			err = x.Unwrap()
-		case interface{ Unwrap() []error }:
-			for _, e := range x.Unwrap() {
-				if errorsIs(e, target) {
-					return true
-				}
-			}
-			return false
-		default:
-			return false
-		}
-	}
-	return false
-}
 
 // columnNames names the grid's columns: header text, or column_N (1-based)
 // for empty or missing header cells; repeated names get _2, _3, … suffixes.

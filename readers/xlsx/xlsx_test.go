@@ -285,36 +285,6 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// TestTooLarge: a sheet whose XML exceeds the limit is refused with
-// ErrTooLarge, as excelize refuses it with its UnzipSizeLimit.
-func TestTooLarge(t *testing.T) {
-	rows := [][]any{{"a", "b"}}
-	for i := 0; i < 2000; i++ {
-		rows = append(rows, []any{i, "some text to make the sheet bigger"})
-	}
-	p := writeBook(t, rows)
-	if _, err := excelize.OpenFile(p, excelize.Options{UnzipSizeLimit: 10000, UnzipXMLSizeLimit: 1000}); err == nil {
-		t.Log("excelize accepted the file under a 10 kB UnzipSizeLimit")
-	}
-	old := MaxSheetBytes
-	MaxSheetBytes = 10000
-	defer func() { MaxSheetBytes = old }()
-	_, _, err := readAll(t, p, readers.Options{})
-	if !errors.Is(err, readers.ErrTooLarge) {
-		t.Fatalf("got %v, want ErrTooLarge", err)
-	}
-	// the actual size is enforced even when the declared size lies
-	rc := &limitedPart{rc: nopCloser{strings.NewReader(strings.Repeat("x", 100))}, left: 10, limit: 10, wb: &workbook{name: "t"}, part: "p"}
-	var sink bytes.Buffer
-	if _, err := sink.ReadFrom(rc); !errors.Is(err, readers.ErrTooLarge) {
-		t.Errorf("limitedPart: %v", err)
-	}
-}
-
-type nopCloser struct{ *strings.Reader }
-
-func (nopCloser) Close() error { return nil }
-
 // TestOESTyped reads the BLS OES workbooks typed with NA {*,#,**}; the
 // expected JSON has no typed block for xlsx, so the numbers are checked
 // against the raw expectation's text.
