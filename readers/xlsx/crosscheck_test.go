@@ -50,7 +50,7 @@ func scanSheet(t *testing.T, path, sheet string) map[[2]int]scannedCell {
 			break
 		}
 		for i := range cells {
-			k, txt, err := sr.kind(&cells[i], sr.sc.arena)
+			k, txt, err := sr.kind(&cells[i], sr.sc.arena, num)
 			if err != nil {
 				t.Fatal(err)
 			}

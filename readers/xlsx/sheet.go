@@ -66,8 +66,9 @@ func bstr(b []byte) string {
 	return unsafe.String(&b[0], len(b))
 }
 
-// kind resolves a cell's value kind and value text.
-func (r *sheetReader) kind(c *rawCell, arena []byte) (uint8, []byte, error) {
+// kind resolves a cell's value kind and value text; row is the cell's
+// 1-based row number (for errors).
+func (r *sheetReader) kind(c *rawCell, arena []byte, row int) (uint8, []byte, error) {
 	if !c.hasV {
 		return kEmpty, nil, nil
 	}
@@ -81,8 +82,7 @@ func (r *sheetReader) kind(c *rawCell, arena []byte) (uint8, []byte, error) {
 	case 's':
 		i, ok := atoiPos(trimASCII(t))
 		if !ok || i >= r.sst.len() {
-			return 0, nil, &readers.ParseError{File: r.wb.name, Sheet: r.sheet.Name, Cell: cellRef(int(c.col), r.sc.row),
-				Text: string(t), Err: fmt.Errorf("shared string index out of range (table has %d): %w", r.sst.len(), readers.ErrFormat)}
+			return 0, nil, r.badIndex(c, t, row)
 		}
 		s := r.sst.get(i)
 		if len(s) == 0 {
@@ -97,6 +97,20 @@ func (r *sheetReader) kind(c *rawCell, arena []byte) (uint8, []byte, error) {
 		return kISODate, t, nil
 	}
 	return kString, t, nil
+}
+
+// badIndex is the error for a shared-string cell whose value is not an
+// index into the table.
+func (r *sheetReader) badIndex(c *rawCell, t []byte, row int) error {
+	pe := &readers.ParseError{File: r.wb.name, Sheet: r.sheet.Name, Cell: cellRef(int(c.col), row)}
+	if i, ok := atoiPos(trimASCII(t)); ok {
+		pe.Err = fmt.Errorf("shared string index %d is out of range (the shared-string table has %d strings; the workbook is corrupt): %w",
+			i, r.sst.len(), readers.ErrFormat)
+	} else {
+		pe.Text = string(t)
+		pe.Err = fmt.Errorf("shared string index is not a number (the workbook is corrupt): %w", readers.ErrFormat)
+	}
+	return pe
 }
 
 // appendText appends the corpus-convention text of a value.
@@ -204,7 +218,7 @@ func (r *sheetReader) run(yield func(*frame.Frame, error) bool) {
 			}
 			last := -1
 			for i := range cells {
-				k, t, err := r.kind(&cells[i], r.sc.arena)
+				k, t, err := r.kind(&cells[i], r.sc.arena, num)
 				if err != nil {
 					r.fail(yield, err)
 					return
@@ -249,7 +263,7 @@ func (r *sheetReader) run(yield func(*frame.Frame, error) bool) {
 	for _, br := range r.bufRows {
 		arena := r.bufArena[br.arenaBase:]
 		for i := br.end - 1; i >= br.first; i-- {
-			k, _, err := r.kind(&r.bufCells[i], arena)
+			k, _, err := r.kind(&r.bufCells[i], arena, br.num)
 			if err != nil {
 				r.fail(yield, err)
 				return
@@ -413,7 +427,7 @@ func (r *sheetReader) infer(c int) (frame.Type, error) {
 				}
 				continue
 			}
-			k, t, err := r.kind(cell, arena)
+			k, t, err := r.kind(cell, arena, br.num)
 			if err != nil {
 				return 0, err
 			}
@@ -551,7 +565,7 @@ func (r *sheetReader) row(num int, cells []rawCell, arena []byte, yield func(*fr
 		}
 		col := int(c.col)
 		if col >= r.width {
-			k, t, err := r.kind(c, arena)
+			k, t, err := r.kind(c, arena, num)
 			if err != nil {
 				return err
 			}
@@ -563,7 +577,7 @@ func (r *sheetReader) row(num int, cells []rawCell, arena []byte, yield func(*fr
 					readers.ErrFieldCount, r.width, r.opt.SampleRowsOrDefault())}
 		}
 		if c.typ == 's' || c.typ == 'S' || c.typ == 'i' {
-			k, _, err := r.kind(c, arena)
+			k, _, err := r.kind(c, arena, num)
 			if err != nil {
 				return err
 			}
@@ -594,7 +608,7 @@ func (r *sheetReader) row(num int, cells []rawCell, arena []byte, yield func(*fr
 			continue
 		}
 		c := &cells[ci]
-		k, t, err := r.kind(c, arena)
+		k, t, err := r.kind(c, arena, num)
 		if err != nil {
 			return err
 		}

@@ -435,66 +435,6 @@ func (wb *workbook) readPart(part string, kind partKind) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// sharedStrings loads the shared-string table once.
-func (wb *workbook) sharedStrings() (*sharedStrings, error) {
-	if wb.sstDone {
-		return wb.sst, wb.sstErr
-	}
-	wb.sstDone = true
-	wb.sst = &sharedStrings{}
-	if wb.sstPart == "" {
-		if wb.file("xl/sharedStrings.xml") == nil {
-			return wb.sst, nil
-		}
-		wb.sstPart = "xl/sharedStrings.xml"
-	}
-	if wb.file(wb.sstPart) == nil {
-		return wb.sst, nil
-	}
-	data, err := wb.readPart(wb.sstPart, partSharedStrings)
-	if err != nil {
-		wb.sstErr = err
-		return nil, err
-	}
-	wb.sst, wb.sstErr = parseSharedStrings(data)
-	if wb.sstErr != nil {
-		wb.sstErr = formatErr(wb.name, "%s: %v", wb.sstPart, wb.sstErr)
-	}
-	return wb.sst, wb.sstErr
-}
-
-// sharedStrings is the shared-string table: one arena plus offsets.
-type sharedStrings struct {
-	data []byte
-	offs []int // len = count+1
-}
-
-func (s *sharedStrings) len() int {
-	if len(s.offs) == 0 {
-		return 0
-	}
-	return len(s.offs) - 1
-}
-
-func (s *sharedStrings) get(i int) []byte { return s.data[s.offs[i]:s.offs[i+1]] }
-
-// parseSharedStrings flattens every <si> (plain or rich text, phonetic runs
-// excluded) and, as openpyxl 3.0 does, drops the "x005F_" of escaped
-// underscores; other _xHHHH_ escapes are kept as written.
-func parseSharedStrings(data []byte) (*sharedStrings, error) {
-	s := &sharedStrings{offs: make([]int, 1, bytes.Count(data, []byte("<si"))+1)}
-	sc := newScanner(bytes.NewReader(data), int64(len(data))+1)
-	sc.buf = data // scan in place
-	sc.w = len(data)
-	sc.eof = true
-	var err error
-	s.data, s.offs, err = sc.sharedStrings(make([]byte, 0, len(data)/2), s.offs)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
 // parseStyles maps every cellXfs entry to whether its number format is a
 // date/time format.
 func (wb *workbook) parseStyles(part string) ([]uint8, error) {
