@@ -11,7 +11,11 @@
 // 1900/1904 date system, styles.xml number formats, the shared-string table)
 // is read once; the worksheet XML is then inflated (klauspost/compress flate)
 // and scanned with a narrow byte scanner, never held whole in memory. The
-// shared-string table is loaded whole, as one byte arena plus offsets.
+// shared-string table's XML is streamed too; its text is kept for the whole
+// read, in byte blocks of about 1 MiB plus 4 bytes of offset per string (no
+// Go string per entry), about the size of the text. A shared-string cell
+// whose index is not in the table is a *readers.ParseError naming the
+// sheet, the cell and the index, wrapping readers.ErrFormat.
 // excelize is the reference this reader is tested against (and what the
 // benchmark generator and tests write workbooks with): its row iterator is an
 // order of magnitude slower, and opening a workbook with it inflates every
