@@ -52,6 +52,10 @@
 // XML text is decoded (&amp; &lt; &gt; &quot; &apos;, &#NN; and &#xNN;,
 // CDATA, CR LF → LF). _xHHHH_ escapes are kept as written, as openpyxl 3.0
 // does, except that "x005F_" is removed from shared strings.
+// Every part is read by the same tag scanner, which processes no DTD: a
+// DOCTYPE is skipped and any other entity reference (&lol9;) stays literal
+// text, so entity expansion bombs expand nothing. It keeps no element stack;
+// elements nested more than 256 deep give readers.ErrFormat.
 //
 // The grid is anchored at A1 and runs to the last non-empty column and row:
 // missing cells and rows are empty, trailing empty rows are dropped. Merged

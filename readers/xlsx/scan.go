@@ -22,6 +22,11 @@ var errSyntax = errors.New("malformed worksheet XML")
 // maxElement bounds the bytes one element (or one text run) may take.
 const maxElement = 256 << 20
 
+// maxDepth bounds element nesting. The scanner keeps no element stack, so
+// depth costs no memory; the bound makes a hostile document fail early and
+// cleanly. Worksheets and workbook parts nest about 10 deep.
+const maxDepth = 256
+
 type scanner struct {
 	r      io.Reader
 	buf    []byte
@@ -30,6 +35,8 @@ type scanner struct {
 	err    error
 	maxBuf int
 
+	depth      int  // open elements (end tags matched by count, not name)
+	sheetDepth int  // depth inside <sheetData>
 	inSheet    bool // inside <sheetData>
 	pendingRow bool // a <row> was opened by the previous call
 	done       bool // </sheetData> seen
@@ -212,6 +219,16 @@ func (s *scanner) nextTag() error {
 			name = name[c+1:]
 		}
 		s.name, s.attrs = name, tag[k:]
+		switch {
+		case s.end:
+			if s.depth > 0 {
+				s.depth--
+			}
+		case !s.self:
+			if s.depth++; s.depth > maxDepth {
+				return fmt.Errorf("elements nested more than %d deep: %w", maxDepth, errSyntax)
+			}
+		}
 		return nil
 	}
 }
@@ -514,6 +531,7 @@ func (s *scanner) nextRow() (int, []rawCell, error) {
 					return 0, nil, io.EOF
 				}
 				s.inSheet = true
+				s.sheetDepth = s.depth
 			}
 			continue
 		}
@@ -586,6 +604,12 @@ func (s *scanner) nextRow() (int, []rawCell, error) {
 		case 3:
 			switch string(name) {
 			case "row":
+				// a row is at a known depth: unclosed elements before it
+				// (malformed, but read) do not add up
+				s.depth = s.sheetDepth
+				if !s.end && !s.self {
+					s.depth++
+				}
 				if s.end {
 					if inRow {
 						return s.row, s.finishRow(), nil

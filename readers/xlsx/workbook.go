@@ -322,6 +322,8 @@ func (wb *workbook) scanPart(part string, f func(sc *scanner)) error {
 			return formatErr(wb.name, "%s: truncated XML", part)
 		case errors.Is(err, errTooLong):
 			return wb.tooLarge(part, "%v", err)
+		case errors.Is(err, errSyntax):
+			return formatErr(wb.name, "member %s: %v", part, err)
 		case err != nil:
 			return err // already carries the file and member
 		}
