@@ -7,7 +7,12 @@
 // # Reading
 //
 // [Read] streams one worksheet in chunks of Options.ChunkRowsOrDefault()
-// rows. Workbook structure (sheet list and visibility, relationships, the
+// rows, or fewer when the sheet is wide: a chunk holds at most 4,194,304
+// cells (65,536 rows of 64 columns), so its memory stays bounded (about
+// 80 MiB) even for a grid 16,384 columns wide. The read checks its context
+// while inflating, between chunks and every 65,536 cells, so cancelling it
+// stops it promptly whatever the sheet holds. Nothing is preallocated from
+// a sheet's declared <dimension>: only the cells actually read count. Workbook structure (sheet list and visibility, relationships, the
 // 1900/1904 date system, styles.xml number formats, the shared-string table)
 // is read once; the worksheet XML is then inflated (klauspost/compress flate)
 // and scanned with a narrow byte scanner, never held whole in memory. The
@@ -60,7 +65,9 @@
 // The grid is anchored at A1 and runs to the last non-empty column and row:
 // missing cells and rows are empty, trailing empty rows are dropped. Merged
 // ranges keep their value in the top-left cell only (nothing is filled).
-// Rows must appear in ascending order (as every writer produces them).
+// Rows must appear in ascending order (as every writer produces them). A
+// cell or row beyond Excel's grid (column XFD, row 1,048,576) gives
+// readers.ErrFormat; a row repeating a cell reference keeps the last value.
 //
 // # Header and width
 //

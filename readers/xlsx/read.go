@@ -19,7 +19,8 @@ import (
 var ErrNoColumn = errors.New("no such column")
 
 // Read streams one worksheet of the .xlsx file at path as typed frames of
-// opt.ChunkRowsOrDefault() rows (the last chunk may be shorter). Errors are
+// opt.ChunkRowsOrDefault() rows (the last chunk may be shorter; sheets wider
+// than 64 columns get chunks of at most 4,194,304 cells). Errors are
 // yielded once, with a nil frame, and end the stream. See the package
 // documentation for sheet selection, cell text and typing rules.
 func Read(ctx context.Context, path string, opt readers.Options) iter.Seq2[*frame.Frame, error] {

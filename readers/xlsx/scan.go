@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 )
 
@@ -26,6 +27,13 @@ const maxElement = 256 << 20
 // depth costs no memory; the bound makes a hostile document fail early and
 // cleanly. Worksheets and workbook parts nest about 10 deep.
 const maxDepth = 256
+
+// Excel's grid: 1,048,576 rows by 16,384 columns (A to XFD). A cell or row
+// beyond it is malformed; refusing it bounds the grid a read can produce.
+const (
+	maxRows = 1 << 20
+	maxCols = 1 << 14
+)
 
 type scanner struct {
 	r      io.Reader
@@ -541,14 +549,18 @@ func (s *scanner) nextRow() (int, []rawCell, error) {
 			case 'c':
 				if s.end {
 					if inCell {
-						s.addCell(cur)
+						if err := s.addCell(cur); err != nil {
+							return 0, nil, err
+						}
 						inCell, inIs, inRPh = false, false, false
 					}
 					continue
 				}
 				if !inRow { // a cell outside a row: start an implicit one
 					inRow = true
-					s.row++
+					if s.row++; s.row > maxRows {
+						return 0, nil, fmt.Errorf("row %d is beyond Excel's last row %d: %w", s.row, maxRows, errSyntax)
+					}
 				}
 				r, st, t := cellAttrs(s.attrs)
 				c := col + 1
@@ -558,6 +570,9 @@ func (s *scanner) nextRow() (int, []rawCell, error) {
 					} else {
 						return 0, nil, fmt.Errorf("row %d: bad cell reference %q: %w", s.row, r, errSyntax)
 					}
+				}
+				if c >= maxCols {
+					return 0, nil, fmt.Errorf("cell %s is beyond Excel's last column XFD: %w", cellRef(c, s.row), errSyntax)
 				}
 				col = c
 				cur = rawCell{col: int32(c), typ: 'n'}
@@ -667,15 +682,28 @@ func (s *scanner) startRow() error {
 	if num <= s.row {
 		return fmt.Errorf("row %d after row %d (rows out of order): %w", num, s.row, errSyntax)
 	}
+	if num > maxRows {
+		return fmt.Errorf("row %d is beyond Excel's last row %d: %w", num, maxRows, errSyntax)
+	}
 	s.row = num
 	return nil
 }
 
-func (s *scanner) addCell(c rawCell) {
+// addCell adds a cell to the current row. A row holds at most maxCols
+// distinct columns; repeated columns (malformed) are compacted as they
+// come, so they cannot grow the row without bound.
+func (s *scanner) addCell(c rawCell) error {
+	if len(s.arena) > maxElement {
+		return fmt.Errorf("row %d holds more than %d bytes of cell text: %w", s.row, maxElement, errTooLong)
+	}
 	if !c.hasV {
 		c.off, c.end = uint32(len(s.arena)), uint32(len(s.arena))
 	}
 	s.cells = append(s.cells, c)
+	if len(s.cells) > 2*maxCols {
+		s.finishRow()
+	}
+	return nil
 }
 
 // finishRow sorts the row's cells by column (stable, last duplicate wins).
@@ -689,11 +717,15 @@ func (s *scanner) finishRow() []rawCell {
 		}
 	}
 	if !sorted {
-		// insertion sort (rows are short); keep the last of equal columns
-		for i := 1; i < len(cs); i++ {
-			for j := i; j > 0 && cs[j].col < cs[j-1].col; j-- {
-				cs[j], cs[j-1] = cs[j-1], cs[j]
+		// a stable sort keeps equal columns in order: the last one wins
+		if len(cs) <= 32 {
+			for i := 1; i < len(cs); i++ {
+				for j := i; j > 0 && cs[j].col < cs[j-1].col; j-- {
+					cs[j], cs[j-1] = cs[j-1], cs[j]
+				}
 			}
+		} else {
+			slices.SortStableFunc(cs, func(a, b rawCell) int { return int(a.col) - int(b.col) })
 		}
 		out := cs[:0]
 		for i := range cs {

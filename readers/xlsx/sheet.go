@@ -43,7 +43,17 @@ type sheetReader struct {
 	pending int // empty rows not yet emitted (dropped if no data follows)
 	emitted int
 	rowIdx  []int32
+	work    int // cells handled since ctx was last checked
 }
+
+// maxChunkCells bounds the cells of one chunk: a sheet wider than
+// maxChunkCells/ChunkRows columns is read in chunks of fewer rows, so a
+// chunk's memory stays bounded (about 80 MiB) however wide the
+// grid is (Excel allows 16,384 columns).
+const maxChunkCells = 1 << 22
+
+// ctxEvery is how many cells are handled between checks of the context.
+const ctxEvery = 1 << 16
 
 type bufRow struct {
 	num        int
@@ -285,6 +295,7 @@ func (r *sheetReader) run(yield func(*frame.Frame, error) bool) {
 		return
 	}
 	types := make([]frame.Type, len(r.proj))
+	var inferred []frame.Type
 	for j, c := range r.proj {
 		switch {
 		case opt.Raw:
@@ -292,14 +303,17 @@ func (r *sheetReader) run(yield func(*frame.Frame, error) bool) {
 		case opt.Types[r.names[c]] != frame.Invalid:
 			types[j] = opt.Types[r.names[c]]
 		default:
-			t, err := r.infer(c)
-			if err != nil {
-				r.fail(yield, err)
-				return
+			if inferred == nil {
+				var err error
+				if inferred, err = r.infer(); err != nil {
+					r.fail(yield, err)
+					return
+				}
 			}
-			types[j] = t
+			types[j] = inferred[c]
 		}
 	}
+	r.chunk = max(1, min(r.chunk, maxChunkCells/max(len(types), 1)))
 	r.cols = make([]colBuilder, len(types))
 	r.resetBuilders(types)
 	r.rowIdx = make([]int32, width)
@@ -414,55 +428,58 @@ func (r *sheetReader) resetBuilders(types []frame.Type) {
 	}
 }
 
-// infer picks a column type from the sampled cells of grid column c.
-func (r *sheetReader) infer(c int) (frame.Type, error) {
-	var nNum, nFrac, nBool, nDate, nDateTime, nText int
+// inferCount tallies a column's sampled values by kind.
+type inferCount struct{ num, frac, bool, date, dateTime, text int }
+
+// infer picks the type of every grid column from the sampled cells, in one
+// pass over them.
+func (r *sheetReader) infer() ([]frame.Type, error) {
+	counts := make([]inferCount, r.width)
 	for _, br := range r.bufRows {
 		arena := r.bufArena[br.arenaBase:]
 		for i := br.first; i < br.end; i++ {
 			cell := &r.bufCells[i]
-			if int(cell.col) != c {
-				if int(cell.col) > c {
-					break
-				}
+			c := int(cell.col)
+			if c >= r.width || r.outOf[c] < 0 {
 				continue
 			}
+			n := &counts[c]
 			k, t, err := r.kind(cell, arena, br.num)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			switch k {
 			case kEmpty:
 			case kNumber:
-				nNum++
+				n.num++
 				if f, _, isInt, ok := r.number(t); !ok || !isInt || f != math.Trunc(f) {
-					nFrac++
+					n.frac++
 				}
 			case kBool:
-				nBool++
+				n.bool++
 			case kDate:
 				f, err := strconv.ParseFloat(bstr(trimASCII(t)), 64)
 				if err != nil {
-					nText++
+					n.text++
 					break
 				}
 				ms, timeOnly, ok := serialTime(f, r.wb.date1904)
 				if !ok {
-					nText++
+					n.text++
 					break
 				}
-				nDate++
+				n.date++
 				if timeOnly || ms%msPerDay != 0 {
-					nDateTime++
+					n.dateTime++
 				}
 			case kISODate:
 				if tm, _, ok := parseISODate(t); ok {
-					nDate++
+					n.date++
 					if tm.Hour() != 0 || tm.Minute() != 0 || tm.Second() != 0 || tm.Nanosecond() != 0 {
-						nDateTime++
+						n.dateTime++
 					}
 				} else {
-					nText++
+					n.text++
 				}
 			default: // string or error text
 				tt := trimASCII(t)
@@ -470,37 +487,40 @@ func (r *sheetReader) infer(c int) (frame.Type, error) {
 					break
 				}
 				if f, _, isInt, ok := r.np.parse(tt, r.scratch[:0]); ok {
-					nNum++
+					n.num++
 					if !isInt || f != math.Trunc(f) {
-						nFrac++
+						n.frac++
 					}
 					break
 				}
 				if _, ok := boolText(tt); ok {
-					nBool++
+					n.bool++
 					break
 				}
-				nText++
+				n.text++
 			}
 		}
 	}
-	switch {
-	case nText > 0:
-		return frame.String, nil
-	case nBool > 0 && nNum == 0 && nDate == 0:
-		return frame.Bool, nil
-	case nDate > 0 && nNum == 0 && nBool == 0:
-		if nDateTime > 0 {
-			return frame.Datetime, nil
+	types := make([]frame.Type, r.width)
+	for c, n := range counts {
+		types[c] = frame.String
+		switch {
+		case n.text > 0:
+		case n.bool > 0 && n.num == 0 && n.date == 0:
+			types[c] = frame.Bool
+		case n.date > 0 && n.num == 0 && n.bool == 0:
+			types[c] = frame.Date
+			if n.dateTime > 0 {
+				types[c] = frame.Datetime
+			}
+		case n.num > 0 && n.bool == 0 && n.date == 0:
+			types[c] = frame.Int64
+			if n.frac > 0 {
+				types[c] = frame.Float64
+			}
 		}
-		return frame.Date, nil
-	case nNum > 0 && nBool == 0 && nDate == 0:
-		if nFrac > 0 {
-			return frame.Float64, nil
-		}
-		return frame.Int64, nil
 	}
-	return frame.String, nil
+	return types, nil
 }
 
 func boolText(t []byte) (bool, bool) {
@@ -554,6 +574,7 @@ func (r *sheetReader) row(num int, cells []rawCell, arena []byte, yield func(*fr
 		r.pending += gap
 	}
 	r.prevRow = num
+	r.work += len(cells) + len(r.rowIdx)
 	for i := range r.rowIdx {
 		r.rowIdx[i] = -1
 	}
@@ -590,7 +611,7 @@ func (r *sheetReader) row(num int, cells []rawCell, arena []byte, yield func(*fr
 	}
 	if !nonEmpty {
 		r.pending++
-		return nil
+		return r.checkCtx()
 	}
 	for ; r.pending > 0; r.pending-- {
 		for j := range r.cols {
@@ -619,12 +640,25 @@ func (r *sheetReader) row(num int, cells []rawCell, arena []byte, yield func(*fr
 	return r.endRow(yield)
 }
 
+// endRow ends a row of the chunk, yielding the chunk when it is full, and
+// checks the context every ctxEvery cells, so that even a grid of empty
+// rows 16,384 columns wide stops promptly when cancelled.
 func (r *sheetReader) endRow(yield func(*frame.Frame, error) bool) error {
 	r.nrows++
+	r.work += len(r.cols)
 	if r.nrows >= r.chunk {
 		if !r.flush(yield) {
 			return errStop
 		}
+		r.work = ctxEvery
+	}
+	return r.checkCtx()
+}
+
+// checkCtx checks the context once ctxEvery cells have been handled.
+func (r *sheetReader) checkCtx() error {
+	if r.work >= ctxEvery {
+		r.work = 0
 		if err := r.ctx.Err(); err != nil {
 			return fmt.Errorf("xlsx: %s: %w", r.wb.name, err)
 		}
