@@ -313,7 +313,7 @@ func (r *sheetReader) run(yield func(*frame.Frame, error) bool) {
 			types[j] = inferred[c]
 		}
 	}
-	r.chunk = max(1, min(r.chunk, maxChunkCells/max(len(types), 1)))
+	r.chunk = max(1, min(r.chunk, r.wb.lim.chunkCells/max(len(types), 1)))
 	r.cols = make([]colBuilder, len(types))
 	r.resetBuilders(types)
 	r.rowIdx = make([]int32, width)

@@ -53,11 +53,12 @@ type limits struct {
 	total                      int64 // all members one read inflates
 	ratio                      int64 // max uncompressed:compressed ...
 	ratioMin                   int64 // ... for members inflating past this
+	chunkCells                 int   // cells per chunk (maxChunkCells)
 }
 
 func defaultLimits() limits {
 	return limits{sheet: MaxSheetBytes, sharedStrings: MaxSharedStringsBytes, meta: MaxMetaBytes,
-		total: MaxReadBytes, ratio: MaxRatio, ratioMin: RatioMinBytes}
+		total: MaxReadBytes, ratio: MaxRatio, ratioMin: RatioMinBytes, chunkCells: maxChunkCells}
 }
 
 // partKind says which per-member limit applies to a part.
