@@ -63,7 +63,7 @@ func openBook(t testing.TB, data []byte, lim limits) *workbook {
 func TestSharedStrings(t *testing.T) {
 	for _, c := range []struct {
 		n, maxLen int
-	}{{0, 0}, {1, 5}, {5000, 40}, {3000, 3000}, {40, 400 << 10}} {
+	}{{0, 0}, {1, 5}, {5000, 40}, {1500, 2000}, {12, 400 << 10}} {
 		x, want := sstXML(uint64(c.n), c.n, c.maxLen)
 		data := buildZip(t, bookMembers([]byte(`<worksheet><sheetData/></worksheet>`), x))
 		sst, err := openBook(t, data, defaultLimits()).sharedStrings()
@@ -85,7 +85,7 @@ func TestSharedStrings(t *testing.T) {
 // (one arena in blocks plus 4 bytes of offset per string), and loading it
 // allocates little beyond that: the XML is streamed, never held whole.
 func TestSharedStringsMemory(t *testing.T) {
-	n := 400_000
+	n := 200_000
 	x, want := sstXML(7, n, 60)
 	text := 0
 	for _, s := range want {
