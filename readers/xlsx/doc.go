@@ -12,7 +12,9 @@
 // 80 MiB) even for a grid 16,384 columns wide. The read checks its context
 // while inflating, between chunks and every 65,536 cells, so cancelling it
 // stops it promptly whatever the sheet holds. Nothing is preallocated from
-// a sheet's declared <dimension>: only the cells actually read count. Workbook structure (sheet list and visibility, relationships, the
+// a sheet's declared <dimension>: only the cells actually read count.
+//
+// Workbook structure (sheet list and visibility, relationships, the
 // 1900/1904 date system, styles.xml number formats, the shared-string table)
 // is read once; the worksheet XML is then inflated (klauspost/compress flate)
 // and scanned with a narrow byte scanner, never held whole in memory. The
