@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -24,7 +25,7 @@ func scanSheet(t *testing.T, path, sheet string) map[[2]int]scannedCell {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wb, err := openWorkbook(bytes.NewReader(data), int64(len(data)), path)
+	wb, err := openWorkbook(context.Background(), bytes.NewReader(data), int64(len(data)), path, defaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func scanSheet(t *testing.T, path, sheet string) map[[2]int]scannedCell {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc, err := wb.openPart(sh.part, MaxSheetBytes)
+	rc, err := wb.openPart(sh.part, partSheet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +50,7 @@ func scanSheet(t *testing.T, path, sheet string) map[[2]int]scannedCell {
 			break
 		}
 		for i := range cells {
-			k, txt, err := sr.kind(&cells[i], sr.sc.arena)
+			k, txt, err := sr.kind(&cells[i], sr.sc.arena, num)
 			if err != nil {
 				t.Fatal(err)
 			}

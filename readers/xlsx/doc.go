@@ -7,21 +7,36 @@
 // # Reading
 //
 // [Read] streams one worksheet in chunks of Options.ChunkRowsOrDefault()
-// rows. Workbook structure (sheet list and visibility, relationships, the
+// rows, or fewer when the sheet is wide: a chunk holds at most 4,194,304
+// cells (65,536 rows of 64 columns), so its memory stays bounded (about
+// 80 MiB) even for a grid 16,384 columns wide. The read checks its context
+// while inflating, between chunks and every 65,536 cells, so cancelling it
+// stops it promptly whatever the sheet holds. Nothing is preallocated from
+// a sheet's declared <dimension>: only the cells actually read count.
+//
+// Workbook structure (sheet list and visibility, relationships, the
 // 1900/1904 date system, styles.xml number formats, the shared-string table)
 // is read once; the worksheet XML is then inflated (klauspost/compress flate)
 // and scanned with a narrow byte scanner, never held whole in memory. The
-// shared-string table is loaded whole, as one byte arena plus offsets.
+// shared-string table's XML is streamed too; its text is kept for the whole
+// read, in byte blocks of about 1 MiB plus 4 bytes of offset per string (no
+// Go string per entry), about the size of the text. A shared-string cell
+// whose index is not in the table is a *readers.ParseError naming the
+// sheet, the cell and the index, wrapping readers.ErrFormat.
 // excelize is the reference this reader is tested against (and what the
 // benchmark generator and tests write workbooks with): its row iterator is an
 // order of magnitude slower, and opening a workbook with it inflates every
 // worksheet up front.
 //
-// Sheet selection: Options.Sheet is a sheet name or a 0-based index in
-// workbook order (as listed by [Sheets], chart sheets included); "" selects
-// the first visible worksheet. A name that matches nothing, or a chart
-// sheet, gives an error wrapping readers.ErrNoSheet that lists the
-// worksheets.
+// Sheet selection: Options.Sheet is a sheet name or a 1-based sheet number
+// in workbook order (as listed by [Sheets], chart sheets included, as
+// SheetInfo.Number): "1" is the first sheet, "3" the third, as in Excel's
+// tab order and pandas-style CLI tools. A name is matched exactly first, so a
+// sheet named "2" is selected by "2" even when it is not the second sheet.
+// "" selects the first visible worksheet. "0" (or a negative number) is an
+// error ("sheets are numbered from 1"); a name that matches nothing, a
+// number past the last sheet, or a chart sheet gives an error wrapping
+// readers.ErrNoSheet that lists the worksheets.
 //
 // # Cells
 //
@@ -44,11 +59,17 @@
 // XML text is decoded (&amp; &lt; &gt; &quot; &apos;, &#NN; and &#xNN;,
 // CDATA, CR LF → LF). _xHHHH_ escapes are kept as written, as openpyxl 3.0
 // does, except that "x005F_" is removed from shared strings.
+// Every part is read by the same tag scanner, which processes no DTD: a
+// DOCTYPE is skipped and any other entity reference (&lol9;) stays literal
+// text, so entity expansion bombs expand nothing. It keeps no element stack;
+// elements nested more than 256 deep give readers.ErrFormat.
 //
 // The grid is anchored at A1 and runs to the last non-empty column and row:
 // missing cells and rows are empty, trailing empty rows are dropped. Merged
 // ranges keep their value in the top-left cell only (nothing is filled).
-// Rows must appear in ascending order (as every writer produces them).
+// Rows must appear in ascending order (as every writer produces them). A
+// cell or row beyond Excel's grid (column XFD, row 1,048,576) gives
+// readers.ErrFormat; a row repeating a cell reference keeps the last value.
 //
 // # Header and width
 //
@@ -97,10 +118,27 @@
 // A missing file, a directory, an empty file, a file that is not a zip
 // archive (or is truncated) and a zip without a workbook part give clear
 // errors (fs.ErrNotExist, readers.ErrFormat, readers.ErrEmpty). Malformed
-// worksheet XML gives readers.ErrFormat. A part larger than its limit
-// ([MaxSheetBytes], [MaxSharedStringsBytes], [MaxMetaBytes], checked against
-// the declared and the actual uncompressed size) gives readers.ErrTooLarge,
-// as does a single XML element or text run over 256 MiB.
+// worksheet XML gives readers.ErrFormat.
+//
+// Zip bombs and huge members: before a member is inflated, the sizes its zip
+// directory declares are checked, and while it is inflated the bytes it
+// actually produces (and the compressed bytes it consumes) are counted, so a
+// directory that understates either is caught too. The limits (constants):
+//
+//	MaxSheetBytes          8 GiB    one worksheet's XML (streamed)
+//	MaxSharedStringsBytes  2 GiB    the shared-string table's XML (its text is kept)
+//	MaxMetaBytes           256 MiB  any other member (workbook, relationships, styles)
+//	MaxReadBytes           16 GiB   all members one read inflates
+//	MaxRatio               1000:1   compression ratio, for members over RatioMinBytes (8 MiB)
+//
+// Going over one gives a one-line error wrapping readers.ErrTooLarge that
+// names the file, the member and the limit, e.g.
+//
+//	xlsx: bomb.xlsx: member xl/worksheets/sheet1.xml: declares a compression ratio of 1027:1 (64.0 MiB from 63.8 KiB), over the 1000:1 limit for members over 8 MiB (a zip bomb?): file exceeds a size limit
+//
+// A member that inflates past the size its directory declares is corrupt
+// (readers.ErrFormat). A single XML element or text run over 256 MiB gives
+// readers.ErrTooLarge.
 package xlsx
 
 import "github.com/sluicedata/sluice/readers"

@@ -19,7 +19,8 @@ import (
 var ErrNoColumn = errors.New("no such column")
 
 // Read streams one worksheet of the .xlsx file at path as typed frames of
-// opt.ChunkRowsOrDefault() rows (the last chunk may be shorter). Errors are
+// opt.ChunkRowsOrDefault() rows (the last chunk may be shorter; sheets wider
+// than 64 columns get chunks of at most 4,194,304 cells). Errors are
 // yielded once, with a nil frame, and end the stream. See the package
 // documentation for sheet selection, cell text and typing rules.
 func Read(ctx context.Context, path string, opt readers.Options) iter.Seq2[*frame.Frame, error] {
@@ -30,7 +31,7 @@ func Read(ctx context.Context, path string, opt readers.Options) iter.Seq2[*fram
 			return
 		}
 		defer f.Close()
-		readAt(ctx, f, size, path, opt, yield)
+		readAt(ctx, f, size, path, opt, defaultLimits(), yield)
 	}
 }
 
@@ -38,7 +39,7 @@ func Read(ctx context.Context, path string, opt readers.Options) iter.Seq2[*fram
 // in errors.
 func ReadReaderAt(ctx context.Context, r io.ReaderAt, size int64, name string, opt readers.Options) iter.Seq2[*frame.Frame, error] {
 	return func(yield func(*frame.Frame, error) bool) {
-		readAt(ctx, r, size, name, opt, yield)
+		readAt(ctx, r, size, name, opt, defaultLimits(), yield)
 	}
 }
 
@@ -55,7 +56,7 @@ func Sheets(path string) ([]SheetInfo, error) {
 
 // SheetsReaderAt is Sheets for a workbook held in r.
 func SheetsReaderAt(r io.ReaderAt, size int64, name string) ([]SheetInfo, error) {
-	wb, err := openWorkbook(r, size, name)
+	wb, err := openWorkbook(context.Background(), r, size, name, defaultLimits())
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +84,8 @@ func openFile(path string) (*os.File, int64, error) {
 	return f, st.Size(), nil
 }
 
-// selectSheet resolves Options.Sheet.
+// selectSheet resolves Options.Sheet: a sheet name (exact match first), or
+// else a 1-based sheet number in workbook order.
 func (wb *workbook) selectSheet(sel string) (SheetInfo, error) {
 	names := make([]string, 0, len(wb.sheets))
 	for _, s := range wb.sheets {
@@ -112,8 +114,16 @@ func (wb *workbook) selectSheet(sel string) (SheetInfo, error) {
 		}
 	}
 	if pick < 0 {
-		if n, err := strconv.Atoi(sel); err == nil && n >= 0 && n < len(wb.sheets) {
-			pick = n
+		if n, err := strconv.Atoi(strings.TrimSpace(sel)); err == nil {
+			switch {
+			case n < 1:
+				return SheetInfo{}, fmt.Errorf("xlsx: %s: sheet %q: sheets are numbered from 1 (worksheets: %s): %w",
+					wb.name, sel, strings.Join(names, ", "), readers.ErrNoSheet)
+			case n > len(wb.sheets):
+				return SheetInfo{}, fmt.Errorf("xlsx: %s: sheet %d: the workbook has %d sheet(s) (worksheets: %s): %w",
+					wb.name, n, len(wb.sheets), strings.Join(names, ", "), readers.ErrNoSheet)
+			}
+			pick = n - 1
 		}
 	}
 	if pick < 0 {
@@ -131,8 +141,9 @@ func (wb *workbook) selectSheet(sel string) (SheetInfo, error) {
 	return s, nil
 }
 
-func readAt(ctx context.Context, r io.ReaderAt, size int64, name string, opt readers.Options, yield func(*frame.Frame, error) bool) {
-	wb, err := openWorkbook(r, size, name)
+// readAt reads one worksheet under the given limits (tests lower them).
+func readAt(ctx context.Context, r io.ReaderAt, size int64, name string, opt readers.Options, lim limits, yield func(*frame.Frame, error) bool) {
+	wb, err := openWorkbook(ctx, r, size, name, lim)
 	if err != nil {
 		yield(nil, err)
 		return
@@ -147,7 +158,7 @@ func readAt(ctx context.Context, r io.ReaderAt, size int64, name string, opt rea
 		yield(nil, err)
 		return
 	}
-	rc, err := wb.openPart(sh.part, MaxSheetBytes)
+	rc, err := wb.openPart(sh.part, partSheet)
 	if err != nil {
 		yield(nil, err)
 		return

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 )
 
@@ -22,6 +23,18 @@ var errSyntax = errors.New("malformed worksheet XML")
 // maxElement bounds the bytes one element (or one text run) may take.
 const maxElement = 256 << 20
 
+// maxDepth bounds element nesting. The scanner keeps no element stack, so
+// depth costs no memory; the bound makes a hostile document fail early and
+// cleanly. Worksheets and workbook parts nest about 10 deep.
+const maxDepth = 256
+
+// Excel's grid: 1,048,576 rows by 16,384 columns (A to XFD). A cell or row
+// beyond it is malformed; refusing it bounds the grid a read can produce.
+const (
+	maxRows = 1 << 20
+	maxCols = 1 << 14
+)
+
 type scanner struct {
 	r      io.Reader
 	buf    []byte
@@ -30,6 +43,8 @@ type scanner struct {
 	err    error
 	maxBuf int
 
+	depth      int  // open elements (end tags matched by count, not name)
+	sheetDepth int  // depth inside <sheetData>
 	inSheet    bool // inside <sheetData>
 	pendingRow bool // a <row> was opened by the previous call
 	done       bool // </sheetData> seen
@@ -212,6 +227,16 @@ func (s *scanner) nextTag() error {
 			name = name[c+1:]
 		}
 		s.name, s.attrs = name, tag[k:]
+		switch {
+		case s.end:
+			if s.depth > 0 {
+				s.depth--
+			}
+		case !s.self:
+			if s.depth++; s.depth > maxDepth {
+				return fmt.Errorf("elements nested more than %d deep: %w", maxDepth, errSyntax)
+			}
+		}
 		return nil
 	}
 }
@@ -514,6 +539,7 @@ func (s *scanner) nextRow() (int, []rawCell, error) {
 					return 0, nil, io.EOF
 				}
 				s.inSheet = true
+				s.sheetDepth = s.depth
 			}
 			continue
 		}
@@ -523,14 +549,18 @@ func (s *scanner) nextRow() (int, []rawCell, error) {
 			case 'c':
 				if s.end {
 					if inCell {
-						s.addCell(cur)
+						if err := s.addCell(cur); err != nil {
+							return 0, nil, err
+						}
 						inCell, inIs, inRPh = false, false, false
 					}
 					continue
 				}
 				if !inRow { // a cell outside a row: start an implicit one
 					inRow = true
-					s.row++
+					if s.row++; s.row > maxRows {
+						return 0, nil, fmt.Errorf("row %d is beyond Excel's last row %d: %w", s.row, maxRows, errSyntax)
+					}
 				}
 				r, st, t := cellAttrs(s.attrs)
 				c := col + 1
@@ -540,6 +570,9 @@ func (s *scanner) nextRow() (int, []rawCell, error) {
 					} else {
 						return 0, nil, fmt.Errorf("row %d: bad cell reference %q: %w", s.row, r, errSyntax)
 					}
+				}
+				if c >= maxCols {
+					return 0, nil, fmt.Errorf("cell %s is beyond Excel's last column XFD: %w", cellRef(c, s.row), errSyntax)
 				}
 				col = c
 				cur = rawCell{col: int32(c), typ: 'n'}
@@ -586,6 +619,12 @@ func (s *scanner) nextRow() (int, []rawCell, error) {
 		case 3:
 			switch string(name) {
 			case "row":
+				// a row is at a known depth: unclosed elements before it
+				// (malformed, but read) do not add up
+				s.depth = s.sheetDepth
+				if !s.end && !s.self {
+					s.depth++
+				}
 				if s.end {
 					if inRow {
 						return s.row, s.finishRow(), nil
@@ -643,15 +682,28 @@ func (s *scanner) startRow() error {
 	if num <= s.row {
 		return fmt.Errorf("row %d after row %d (rows out of order): %w", num, s.row, errSyntax)
 	}
+	if num > maxRows {
+		return fmt.Errorf("row %d is beyond Excel's last row %d: %w", num, maxRows, errSyntax)
+	}
 	s.row = num
 	return nil
 }
 
-func (s *scanner) addCell(c rawCell) {
+// addCell adds a cell to the current row. A row holds at most maxCols
+// distinct columns; repeated columns (malformed) are compacted as they
+// come, so they cannot grow the row without bound.
+func (s *scanner) addCell(c rawCell) error {
+	if len(s.arena) > maxElement {
+		return fmt.Errorf("row %d holds more than %d bytes of cell text: %w", s.row, maxElement, errTooLong)
+	}
 	if !c.hasV {
 		c.off, c.end = uint32(len(s.arena)), uint32(len(s.arena))
 	}
 	s.cells = append(s.cells, c)
+	if len(s.cells) > 2*maxCols {
+		s.finishRow()
+	}
+	return nil
 }
 
 // finishRow sorts the row's cells by column (stable, last duplicate wins).
@@ -665,11 +717,15 @@ func (s *scanner) finishRow() []rawCell {
 		}
 	}
 	if !sorted {
-		// insertion sort (rows are short); keep the last of equal columns
-		for i := 1; i < len(cs); i++ {
-			for j := i; j > 0 && cs[j].col < cs[j-1].col; j-- {
-				cs[j], cs[j-1] = cs[j-1], cs[j]
+		// a stable sort keeps equal columns in order: the last one wins
+		if len(cs) <= 32 {
+			for i := 1; i < len(cs); i++ {
+				for j := i; j > 0 && cs[j].col < cs[j-1].col; j-- {
+					cs[j], cs[j-1] = cs[j-1], cs[j]
+				}
 			}
+		} else {
+			slices.SortStableFunc(cs, func(a, b rawCell) int { return int(a.col) - int(b.col) })
 		}
 		out := cs[:0]
 		for i := range cs {
@@ -703,47 +759,4 @@ func typeCode(t []byte) byte {
 		return 'd'
 	}
 	return '?'
-}
-
-// sharedStrings parses a sharedStrings part held whole in s.buf, appending
-// each <si>'s text to data and its end offset to offs.
-func (s *scanner) sharedStrings(data []byte, offs []int) ([]byte, []int, error) {
-	inSI, inRPh := false, false
-	start := 0
-	for {
-		if err := s.nextTag(); err != nil {
-			if err == io.EOF {
-				return data, offs, nil
-			}
-			return data, offs, fmt.Errorf("%v: %w", err, errSyntax)
-		}
-		switch string(s.name) {
-		case "si":
-			switch {
-			case s.self && !s.end:
-				offs = append(offs, len(data))
-			case s.end:
-				if inSI {
-					if bytes.Contains(data[start:], []byte("x005F_")) {
-						fixed := bytes.ReplaceAll(data[start:], []byte("x005F_"), nil)
-						data = append(data[:start], fixed...)
-					}
-					offs = append(offs, len(data))
-				}
-				inSI, inRPh = false, false
-			default:
-				inSI, inRPh = true, false
-				start = len(data)
-			}
-		case "rPh":
-			inRPh = inSI && !s.end && !s.self
-		case "t":
-			if inSI && !inRPh && !s.end && !s.self {
-				var err error
-				if data, err = s.text(data); err != nil {
-					return data, offs, fmt.Errorf("%v: %w", err, errSyntax)
-				}
-			}
-		}
-	}
 }

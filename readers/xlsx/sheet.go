@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -42,7 +43,17 @@ type sheetReader struct {
 	pending int // empty rows not yet emitted (dropped if no data follows)
 	emitted int
 	rowIdx  []int32
+	work    int // cells handled since ctx was last checked
 }
+
+// maxChunkCells bounds the cells of one chunk: a sheet wider than
+// maxChunkCells/ChunkRows columns is read in chunks of fewer rows, so a
+// chunk's memory stays bounded (about 80 MiB) however wide the
+// grid is (Excel allows 16,384 columns).
+const maxChunkCells = 1 << 22
+
+// ctxEvery is how many cells are handled between checks of the context.
+const ctxEvery = 1 << 16
 
 type bufRow struct {
 	num        int
@@ -65,8 +76,9 @@ func bstr(b []byte) string {
 	return unsafe.String(&b[0], len(b))
 }
 
-// kind resolves a cell's value kind and value text.
-func (r *sheetReader) kind(c *rawCell, arena []byte) (uint8, []byte, error) {
+// kind resolves a cell's value kind and value text; row is the cell's
+// 1-based row number (for errors).
+func (r *sheetReader) kind(c *rawCell, arena []byte, row int) (uint8, []byte, error) {
 	if !c.hasV {
 		return kEmpty, nil, nil
 	}
@@ -80,8 +92,7 @@ func (r *sheetReader) kind(c *rawCell, arena []byte) (uint8, []byte, error) {
 	case 's':
 		i, ok := atoiPos(trimASCII(t))
 		if !ok || i >= r.sst.len() {
-			return 0, nil, &readers.ParseError{File: r.wb.name, Sheet: r.sheet.Name, Cell: cellRef(int(c.col), r.sc.row),
-				Text: string(t), Err: fmt.Errorf("shared string index out of range (table has %d): %w", r.sst.len(), readers.ErrFormat)}
+			return 0, nil, r.badIndex(c, t, row)
 		}
 		s := r.sst.get(i)
 		if len(s) == 0 {
@@ -96,6 +107,20 @@ func (r *sheetReader) kind(c *rawCell, arena []byte) (uint8, []byte, error) {
 		return kISODate, t, nil
 	}
 	return kString, t, nil
+}
+
+// badIndex is the error for a shared-string cell whose value is not an
+// index into the table.
+func (r *sheetReader) badIndex(c *rawCell, t []byte, row int) error {
+	pe := &readers.ParseError{File: r.wb.name, Sheet: r.sheet.Name, Cell: cellRef(int(c.col), row)}
+	if i, ok := atoiPos(trimASCII(t)); ok {
+		pe.Err = fmt.Errorf("shared string index %d is out of range (the shared-string table has %d strings; the workbook is corrupt): %w",
+			i, r.sst.len(), readers.ErrFormat)
+	} else {
+		pe.Text = string(t)
+		pe.Err = fmt.Errorf("shared string index is not a number (the workbook is corrupt): %w", readers.ErrFormat)
+	}
+	return pe
 }
 
 // appendText appends the corpus-convention text of a value.
@@ -159,18 +184,18 @@ func (r *sheetReader) fail(yield func(*frame.Frame, error) bool, err error) {
 	yield(nil, err)
 }
 
+// scanErr puts the file and sheet on an error of the worksheet scanner.
+// Errors of the member's reader (limits, corrupt deflate data,
+// cancellation) already name the file and member and pass unchanged.
 func (r *sheetReader) scanErr(err error) error {
-	return fmt.Errorf("xlsx: %s: sheet %q: %w", r.wb.name, r.sheet.Name, wrapScan(err))
-}
-
-func wrapScan(err error) error {
 	switch {
-	case errorsIs(err, readers.ErrTooLarge), errorsIs(err, readers.ErrFormat):
+	case errors.Is(err, readers.ErrTooLarge), errors.Is(err, readers.ErrFormat),
+		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
-	case errorsIs(err, errTooLong):
-		return fmt.Errorf("%v: %w", err, readers.ErrTooLarge)
+	case errors.Is(err, errTooLong):
+		return fmt.Errorf("xlsx: %s: sheet %q: %v: %w", r.wb.name, r.sheet.Name, err, readers.ErrTooLarge)
 	}
-	return fmt.Errorf("%v: %w", err, readers.ErrFormat)
+	return fmt.Errorf("xlsx: %s: sheet %q: %v: %w", r.wb.name, r.sheet.Name, err, readers.ErrFormat)
 }
 
 func (r *sheetReader) run(yield func(*frame.Frame, error) bool) {
@@ -203,7 +228,7 @@ func (r *sheetReader) run(yield func(*frame.Frame, error) bool) {
 			}
 			last := -1
 			for i := range cells {
-				k, t, err := r.kind(&cells[i], r.sc.arena)
+				k, t, err := r.kind(&cells[i], r.sc.arena, num)
 				if err != nil {
 					r.fail(yield, err)
 					return
@@ -248,7 +273,7 @@ func (r *sheetReader) run(yield func(*frame.Frame, error) bool) {
 	for _, br := range r.bufRows {
 		arena := r.bufArena[br.arenaBase:]
 		for i := br.end - 1; i >= br.first; i-- {
-			k, _, err := r.kind(&r.bufCells[i], arena)
+			k, _, err := r.kind(&r.bufCells[i], arena, br.num)
 			if err != nil {
 				r.fail(yield, err)
 				return
@@ -270,6 +295,7 @@ func (r *sheetReader) run(yield func(*frame.Frame, error) bool) {
 		return
 	}
 	types := make([]frame.Type, len(r.proj))
+	var inferred []frame.Type
 	for j, c := range r.proj {
 		switch {
 		case opt.Raw:
@@ -277,14 +303,17 @@ func (r *sheetReader) run(yield func(*frame.Frame, error) bool) {
 		case opt.Types[r.names[c]] != frame.Invalid:
 			types[j] = opt.Types[r.names[c]]
 		default:
-			t, err := r.infer(c)
-			if err != nil {
-				r.fail(yield, err)
-				return
+			if inferred == nil {
+				var err error
+				if inferred, err = r.infer(); err != nil {
+					r.fail(yield, err)
+					return
+				}
 			}
-			types[j] = t
+			types[j] = inferred[c]
 		}
 	}
+	r.chunk = max(1, min(r.chunk, r.wb.lim.chunkCells/max(len(types), 1)))
 	r.cols = make([]colBuilder, len(types))
 	r.resetBuilders(types)
 	r.rowIdx = make([]int32, width)
@@ -321,28 +350,6 @@ func (r *sheetReader) run(yield func(*frame.Frame, error) bool) {
 }
 
 var errStop = fmt.Errorf("stop")
-
-func errorsIs(err, target error) bool {
-	for err != nil {
-		if err == target {
-			return true
-		}
-		switch x := err.(type) {
-		case interface{ Unwrap() error }:
-			err = x.Unwrap()
-		case interface{ Unwrap() []error }:
-			for _, e := range x.Unwrap() {
-				if errorsIs(e, target) {
-					return true
-				}
-			}
-			return false
-		default:
-			return false
-		}
-	}
-	return false
-}
 
 // columnNames names the grid's columns: header text, or column_N (1-based)
 // for empty or missing header cells; repeated names get _2, _3, … suffixes.
@@ -421,55 +428,58 @@ func (r *sheetReader) resetBuilders(types []frame.Type) {
 	}
 }
 
-// infer picks a column type from the sampled cells of grid column c.
-func (r *sheetReader) infer(c int) (frame.Type, error) {
-	var nNum, nFrac, nBool, nDate, nDateTime, nText int
+// inferCount tallies a column's sampled values by kind.
+type inferCount struct{ num, frac, bool, date, dateTime, text int }
+
+// infer picks the type of every grid column from the sampled cells, in one
+// pass over them.
+func (r *sheetReader) infer() ([]frame.Type, error) {
+	counts := make([]inferCount, r.width)
 	for _, br := range r.bufRows {
 		arena := r.bufArena[br.arenaBase:]
 		for i := br.first; i < br.end; i++ {
 			cell := &r.bufCells[i]
-			if int(cell.col) != c {
-				if int(cell.col) > c {
-					break
-				}
+			c := int(cell.col)
+			if c >= r.width || r.outOf[c] < 0 {
 				continue
 			}
-			k, t, err := r.kind(cell, arena)
+			n := &counts[c]
+			k, t, err := r.kind(cell, arena, br.num)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			switch k {
 			case kEmpty:
 			case kNumber:
-				nNum++
+				n.num++
 				if f, _, isInt, ok := r.number(t); !ok || !isInt || f != math.Trunc(f) {
-					nFrac++
+					n.frac++
 				}
 			case kBool:
-				nBool++
+				n.bool++
 			case kDate:
 				f, err := strconv.ParseFloat(bstr(trimASCII(t)), 64)
 				if err != nil {
-					nText++
+					n.text++
 					break
 				}
 				ms, timeOnly, ok := serialTime(f, r.wb.date1904)
 				if !ok {
-					nText++
+					n.text++
 					break
 				}
-				nDate++
+				n.date++
 				if timeOnly || ms%msPerDay != 0 {
-					nDateTime++
+					n.dateTime++
 				}
 			case kISODate:
 				if tm, _, ok := parseISODate(t); ok {
-					nDate++
+					n.date++
 					if tm.Hour() != 0 || tm.Minute() != 0 || tm.Second() != 0 || tm.Nanosecond() != 0 {
-						nDateTime++
+						n.dateTime++
 					}
 				} else {
-					nText++
+					n.text++
 				}
 			default: // string or error text
 				tt := trimASCII(t)
@@ -477,37 +487,40 @@ func (r *sheetReader) infer(c int) (frame.Type, error) {
 					break
 				}
 				if f, _, isInt, ok := r.np.parse(tt, r.scratch[:0]); ok {
-					nNum++
+					n.num++
 					if !isInt || f != math.Trunc(f) {
-						nFrac++
+						n.frac++
 					}
 					break
 				}
 				if _, ok := boolText(tt); ok {
-					nBool++
+					n.bool++
 					break
 				}
-				nText++
+				n.text++
 			}
 		}
 	}
-	switch {
-	case nText > 0:
-		return frame.String, nil
-	case nBool > 0 && nNum == 0 && nDate == 0:
-		return frame.Bool, nil
-	case nDate > 0 && nNum == 0 && nBool == 0:
-		if nDateTime > 0 {
-			return frame.Datetime, nil
+	types := make([]frame.Type, r.width)
+	for c, n := range counts {
+		types[c] = frame.String
+		switch {
+		case n.text > 0:
+		case n.bool > 0 && n.num == 0 && n.date == 0:
+			types[c] = frame.Bool
+		case n.date > 0 && n.num == 0 && n.bool == 0:
+			types[c] = frame.Date
+			if n.dateTime > 0 {
+				types[c] = frame.Datetime
+			}
+		case n.num > 0 && n.bool == 0 && n.date == 0:
+			types[c] = frame.Int64
+			if n.frac > 0 {
+				types[c] = frame.Float64
+			}
 		}
-		return frame.Date, nil
-	case nNum > 0 && nBool == 0 && nDate == 0:
-		if nFrac > 0 {
-			return frame.Float64, nil
-		}
-		return frame.Int64, nil
 	}
-	return frame.String, nil
+	return types, nil
 }
 
 func boolText(t []byte) (bool, bool) {
@@ -561,6 +574,7 @@ func (r *sheetReader) row(num int, cells []rawCell, arena []byte, yield func(*fr
 		r.pending += gap
 	}
 	r.prevRow = num
+	r.work += len(cells) + len(r.rowIdx)
 	for i := range r.rowIdx {
 		r.rowIdx[i] = -1
 	}
@@ -572,7 +586,7 @@ func (r *sheetReader) row(num int, cells []rawCell, arena []byte, yield func(*fr
 		}
 		col := int(c.col)
 		if col >= r.width {
-			k, t, err := r.kind(c, arena)
+			k, t, err := r.kind(c, arena, num)
 			if err != nil {
 				return err
 			}
@@ -584,7 +598,7 @@ func (r *sheetReader) row(num int, cells []rawCell, arena []byte, yield func(*fr
 					readers.ErrFieldCount, r.width, r.opt.SampleRowsOrDefault())}
 		}
 		if c.typ == 's' || c.typ == 'S' || c.typ == 'i' {
-			k, _, err := r.kind(c, arena)
+			k, _, err := r.kind(c, arena, num)
 			if err != nil {
 				return err
 			}
@@ -597,7 +611,7 @@ func (r *sheetReader) row(num int, cells []rawCell, arena []byte, yield func(*fr
 	}
 	if !nonEmpty {
 		r.pending++
-		return nil
+		return r.checkCtx()
 	}
 	for ; r.pending > 0; r.pending-- {
 		for j := range r.cols {
@@ -615,7 +629,7 @@ func (r *sheetReader) row(num int, cells []rawCell, arena []byte, yield func(*fr
 			continue
 		}
 		c := &cells[ci]
-		k, t, err := r.kind(c, arena)
+		k, t, err := r.kind(c, arena, num)
 		if err != nil {
 			return err
 		}
@@ -626,12 +640,25 @@ func (r *sheetReader) row(num int, cells []rawCell, arena []byte, yield func(*fr
 	return r.endRow(yield)
 }
 
+// endRow ends a row of the chunk, yielding the chunk when it is full, and
+// checks the context every ctxEvery cells, so that even a grid of empty
+// rows 16,384 columns wide stops promptly when cancelled.
 func (r *sheetReader) endRow(yield func(*frame.Frame, error) bool) error {
 	r.nrows++
+	r.work += len(r.cols)
 	if r.nrows >= r.chunk {
 		if !r.flush(yield) {
 			return errStop
 		}
+		r.work = ctxEvery
+	}
+	return r.checkCtx()
+}
+
+// checkCtx checks the context once ctxEvery cells have been handled.
+func (r *sheetReader) checkCtx() error {
+	if r.work >= ctxEvery {
+		r.work = 0
 		if err := r.ctx.Err(); err != nil {
 			return fmt.Errorf("xlsx: %s: %w", r.wb.name, err)
 		}

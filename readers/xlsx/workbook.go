@@ -2,8 +2,9 @@ package xlsx
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
-	"encoding/xml"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,23 +16,69 @@ import (
 	"github.com/sluicedata/sluice/readers"
 )
 
-// Size limits on the uncompressed parts of a workbook. A part whose declared or
-// actual uncompressed size exceeds its limit gives an error wrapping
-// readers.ErrTooLarge (a guard against zip bombs as much as against memory use).
-// They are variables so that a program (or a test) can change them before
-// reading; they are not safe to change while reads are running.
-var (
+// Limits on what one read inflates (see "Errors and limits" in the package
+// documentation). Each is checked twice: against the sizes the zip directory
+// declares, before a member is inflated, and against the bytes actually
+// produced while inflating. Going over one gives an error wrapping
+// readers.ErrTooLarge that names the file, the member and the limit.
+const (
 	// MaxSheetBytes bounds one worksheet's XML. Worksheets are streamed, never
-	// held whole in memory; the default (16 GiB) equals excelize's default
-	// UnzipSizeLimit for a whole workbook.
-	MaxSheetBytes int64 = 16 << 30
-	// MaxSharedStringsBytes bounds xl/sharedStrings.xml, which is loaded whole
-	// (then kept as one byte arena plus offsets). Default 2 GiB.
-	MaxSharedStringsBytes int64 = 2 << 30
-	// MaxMetaBytes bounds every other part read (workbook.xml, relationships,
-	// styles.xml). Default 256 MiB.
-	MaxMetaBytes int64 = 256 << 20
+	// held whole in memory, so this bounds time more than memory: 8 GiB is
+	// about 200 million cells, far past what Excel itself opens.
+	MaxSheetBytes = 8 << 30
+	// MaxSharedStringsBytes bounds the shared-string table's XML
+	// (xl/sharedStrings.xml), whose text is kept in memory for the whole
+	// read (in one byte arena plus 4 bytes of offset per string, about the
+	// size of the text).
+	MaxSharedStringsBytes = 2 << 30
+	// MaxMetaBytes bounds every other member read (workbook.xml,
+	// relationships, styles.xml); they are streamed too.
+	MaxMetaBytes = 256 << 20
+	// MaxReadBytes bounds the sum of all members one read inflates.
+	MaxReadBytes = 16 << 30
+	// MaxRatio is the largest compression ratio (uncompressed bytes per
+	// compressed byte) accepted for a member that inflates past
+	// RatioMinBytes. Real worksheets compress 5–20:1 and highly repetitive
+	// ones up to about 200:1; deflate's ceiling is about 1032:1, which is
+	// what a zip bomb of zeros or spaces reaches.
+	MaxRatio = 1000
+	// RatioMinBytes is the size below which MaxRatio is not enforced.
+	RatioMinBytes = 8 << 20
 )
+
+// limits are the limits one read enforces: the constants above, or lowered
+// ones in tests.
+type limits struct {
+	sheet, sharedStrings, meta int64 // per member, uncompressed bytes
+	total                      int64 // all members one read inflates
+	ratio                      int64 // max uncompressed:compressed ...
+	ratioMin                   int64 // ... for members inflating past this
+	chunkCells                 int   // cells per chunk (maxChunkCells)
+}
+
+func defaultLimits() limits {
+	return limits{sheet: MaxSheetBytes, sharedStrings: MaxSharedStringsBytes, meta: MaxMetaBytes,
+		total: MaxReadBytes, ratio: MaxRatio, ratioMin: RatioMinBytes, chunkCells: maxChunkCells}
+}
+
+// partKind says which per-member limit applies to a part.
+type partKind uint8
+
+const (
+	partMeta partKind = iota
+	partSheet
+	partSharedStrings
+)
+
+func (l *limits) of(k partKind) (int64, string) {
+	switch k {
+	case partSheet:
+		return l.sheet, "a worksheet"
+	case partSharedStrings:
+		return l.sharedStrings, "the shared-string table"
+	}
+	return l.meta, "a workbook part"
+}
 
 // SheetInfo describes one sheet of a workbook, in workbook order.
 type SheetInfo struct {
@@ -39,9 +86,10 @@ type SheetInfo struct {
 	Name string
 	// State is "visible", "hidden" or "veryHidden".
 	State string
-	// Index is the 0-based position in workbook order (chart sheets
-	// included); Options.Sheet may name a sheet by this index.
-	Index int
+	// Number is the 1-based position in workbook order (chart sheets
+	// included); Options.Sheet may select a sheet by this number ("1" is
+	// the first sheet).
+	Number int
 	// Kind is "worksheet", or "chartsheet", "dialogsheet", "macrosheet" for
 	// sheets that hold no cell grid (they cannot be read).
 	Kind string
@@ -51,6 +99,7 @@ type SheetInfo struct {
 
 // workbook is the structure of an opened .xlsx: everything but the cells.
 type workbook struct {
+	ctx      context.Context
 	name     string // file name for errors
 	zr       *zip.Reader
 	files    map[string]*zip.File // lower-cased, slash-normalised name → entry
@@ -61,7 +110,27 @@ type workbook struct {
 	sst      *sharedStrings
 	sstErr   error
 	sstDone  bool
+
+	lim      limits
+	inflated int64      // bytes inflated so far by this read, all members
+	opened   *inflowTap // the compressed input of the member last opened
 }
+
+// inflowTap counts the compressed bytes a member's inflater consumes: in
+// minus what is still buffered.
+type inflowTap struct {
+	r  io.Reader
+	n  int64
+	br *bufio.Reader
+}
+
+func (t *inflowTap) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	t.n += int64(n)
+	return n, err
+}
+
+func (t *inflowTap) consumed() int64 { return t.n - int64(t.br.Buffered()) }
 
 const (
 	styleNone uint8 = iota
@@ -72,8 +141,12 @@ func formatErr(name, format string, args ...any) error {
 	return fmt.Errorf("xlsx: %s: %s: %w", name, fmt.Sprintf(format, args...), readers.ErrFormat)
 }
 
+func (wb *workbook) tooLarge(part, format string, args ...any) error {
+	return fmt.Errorf("xlsx: %s: member %s: %s: %w", wb.name, part, fmt.Sprintf(format, args...), readers.ErrTooLarge)
+}
+
 // openWorkbook reads the workbook structure from a zip archive.
-func openWorkbook(r io.ReaderAt, size int64, name string) (*workbook, error) {
+func openWorkbook(ctx context.Context, r io.ReaderAt, size int64, name string, lim limits) (*workbook, error) {
 	if size == 0 {
 		return nil, fmt.Errorf("xlsx: %s: empty file: %w", name, readers.ErrEmpty)
 	}
@@ -81,8 +154,13 @@ func openWorkbook(r io.ReaderAt, size int64, name string) (*workbook, error) {
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: %s: not a valid zip archive (%v): %w", name, err, readers.ErrFormat)
 	}
-	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser { return flate.NewReader(r) })
-	wb := &workbook{name: name, zr: zr, files: make(map[string]*zip.File, len(zr.File))}
+	wb := &workbook{ctx: ctx, name: name, zr: zr, files: make(map[string]*zip.File, len(zr.File)), lim: lim}
+	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser {
+		t := &inflowTap{r: r}
+		t.br = bufio.NewReaderSize(t, 32<<10) // flate reads a *bufio.Reader directly
+		wb.opened = t
+		return flate.NewReader(t.br)
+	})
 	for _, f := range zr.File {
 		n := strings.ToLower(strings.TrimPrefix(strings.ReplaceAll(f.Name, `\`, "/"), "/"))
 		wb.files[n] = f
@@ -95,28 +173,48 @@ func openWorkbook(r io.ReaderAt, size int64, name string) (*workbook, error) {
 				break
 			}
 		}
+	} else if !errors.Is(err, readers.ErrFormat) {
+		return nil, err // over a limit, or cancelled
 	}
 	if wb.file(wbPart) == nil {
 		return nil, formatErr(name, "no workbook part (%s): not an .xlsx file", wbPart)
 	}
-	data, err := wb.readPart(wbPart, MaxMetaBytes)
+	type xsheet struct{ name, state, rid string }
+	var xsheets []xsheet
+	inSheets := false
+	err = wb.scanPart(wbPart, func(sc *scanner) {
+		switch string(sc.name) {
+		case "workbookPr":
+			if !sc.end {
+				eachAttr(sc.attrs, func(n, v []byte) {
+					if string(n) == "date1904" {
+						v = trimASCII(v)
+						wb.date1904 = string(v) == "1" || strings.EqualFold(string(v), "true")
+					}
+				})
+			}
+		case "sheets":
+			inSheets = !sc.end && !sc.self
+		case "sheet":
+			if inSheets && !sc.end {
+				var x xsheet
+				eachAttr(sc.attrs, func(n, v []byte) {
+					switch string(n) {
+					case "name":
+						x.name = attrText(v)
+					case "state":
+						x.state = attrText(v)
+					case "id":
+						x.rid = attrText(v)
+					}
+				})
+				xsheets = append(xsheets, x)
+			}
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
-	var xw struct {
-		Pr struct {
-			Date1904 string `xml:"date1904,attr"`
-		} `xml:"workbookPr"`
-		Sheets []struct {
-			Name  string `xml:"name,attr"`
-			State string `xml:"state,attr"`
-			RID   string `xml:"id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	if err := xml.Unmarshal(data, &xw); err != nil {
-		return nil, formatErr(name, "%s: %v", wbPart, err)
-	}
-	wb.date1904 = xw.Pr.Date1904 == "1" || strings.EqualFold(xw.Pr.Date1904, "true")
 	relsPart := path.Join(path.Dir(wbPart), "_rels", path.Base(wbPart)+".rels")
 	rels, err := wb.readRels(relsPart, path.Dir(wbPart))
 	if err != nil {
@@ -133,12 +231,12 @@ func openWorkbook(r io.ReaderAt, size int64, name string) (*workbook, error) {
 			wb.sstPart = r.target
 		}
 	}
-	for i, s := range xw.Sheets {
-		info := SheetInfo{Name: s.Name, State: s.State, Index: i, Kind: "worksheet"}
+	for i, s := range xsheets {
+		info := SheetInfo{Name: s.name, State: s.state, Number: i + 1, Kind: "worksheet"}
 		if info.State == "" {
 			info.State = "visible"
 		}
-		if r, ok := byID[s.RID]; ok {
+		if r, ok := byID[s.rid]; ok {
 			info.part = r.target
 			switch {
 			case strings.HasSuffix(r.Type, "/chartsheet"):
@@ -152,22 +250,20 @@ func openWorkbook(r io.ReaderAt, size int64, name string) (*workbook, error) {
 		wb.sheets = append(wb.sheets, info)
 	}
 	if stylesPart != "" && wb.file(stylesPart) != nil {
-		data, err := wb.readPart(stylesPart, MaxMetaBytes)
-		if err != nil {
+		if wb.styles, err = wb.parseStyles(stylesPart); err != nil {
 			return nil, err
-		}
-		if wb.styles, err = parseStyles(data); err != nil {
-			return nil, formatErr(name, "%s: %v", stylesPart, err)
 		}
 	}
 	return wb, nil
 }
 
+// attrText decodes an attribute value (entities and character references).
+func attrText(v []byte) string { return string(decodeText(nil, v)) }
+
 type rel struct {
-	ID     string `xml:"Id,attr"`
-	Type   string `xml:"Type,attr"`
-	Target string `xml:"Target,attr"`
-	Mode   string `xml:"TargetMode,attr"`
+	ID     string
+	Type   string
+	Target string
 	target string // resolved part name
 }
 
@@ -176,181 +272,221 @@ func (wb *workbook) readRels(part, base string) ([]rel, error) {
 	if wb.file(part) == nil {
 		return nil, nil
 	}
-	data, err := wb.readPart(part, MaxMetaBytes)
-	if err != nil {
-		return nil, err
-	}
-	var xr struct {
-		Rels []rel `xml:"Relationship"`
-	}
-	if err := xml.Unmarshal(data, &xr); err != nil {
-		return nil, formatErr(wb.name, "%s: %v", part, err)
-	}
-	for i := range xr.Rels {
-		t := strings.ReplaceAll(xr.Rels[i].Target, `\`, "/")
+	var rels []rel
+	err := wb.scanPart(part, func(sc *scanner) {
+		if string(sc.name) != "Relationship" || sc.end {
+			return
+		}
+		var r rel
+		eachAttr(sc.attrs, func(n, v []byte) {
+			switch string(n) {
+			case "Id":
+				r.ID = attrText(v)
+			case "Type":
+				r.Type = attrText(v)
+			case "Target":
+				r.Target = attrText(v)
+			}
+		})
+		t := strings.ReplaceAll(r.Target, `\`, "/")
 		if strings.HasPrefix(t, "/") {
 			t = strings.TrimPrefix(t, "/")
 		} else {
 			t = path.Join(base, t)
 		}
-		xr.Rels[i].target = t
-	}
-	return xr.Rels, nil
+		r.target = t
+		rels = append(rels, r)
+	})
+	return rels, err
 }
 
 func (wb *workbook) file(part string) *zip.File {
 	return wb.files[strings.ToLower(strings.TrimPrefix(part, "/"))]
 }
 
-// openPart opens a part for streaming, enforcing limit on its uncompressed size.
-func (wb *workbook) openPart(part string, limit int64) (io.ReadCloser, error) {
+// scanPart streams a (non-cell) part through the tag scanner, calling f on
+// every tag. The scanner keeps no element stack and expands no entities
+// beyond XML's predefined ones, so neither nesting depth nor a DTD can make
+// it use more memory than the longest single tag.
+func (wb *workbook) scanPart(part string, f func(sc *scanner)) error {
+	rc, err := wb.openPart(part, partMeta)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	sc := newScanner(rc, int64(wb.file(part).UncompressedSize64))
+	for {
+		switch err := sc.nextTag(); {
+		case err == io.EOF:
+			return nil
+		case err == io.ErrUnexpectedEOF:
+			return formatErr(wb.name, "%s: truncated XML", part)
+		case errors.Is(err, errTooLong):
+			return wb.tooLarge(part, "%v", err)
+		case errors.Is(err, errSyntax):
+			return formatErr(wb.name, "member %s: %v", part, err)
+		case err != nil:
+			return err // already carries the file and member
+		}
+		f(sc)
+	}
+}
+
+// openPart opens a part for streaming, enforcing the limits of its kind:
+// the declared sizes are checked here, the actual ones while reading.
+func (wb *workbook) openPart(part string, kind partKind) (io.ReadCloser, error) {
 	f := wb.file(part)
 	if f == nil {
 		return nil, formatErr(wb.name, "missing part %s", part)
 	}
-	if f.UncompressedSize64 > uint64(limit) {
-		return nil, fmt.Errorf("xlsx: %s: part %s is %d bytes uncompressed, over the limit of %d: %w",
-			wb.name, part, f.UncompressedSize64, limit, readers.ErrTooLarge)
+	limit, what := wb.lim.of(kind)
+	usize, csize := f.UncompressedSize64, f.CompressedSize64
+	if usize > uint64(limit) {
+		return nil, wb.tooLarge(f.Name, "declares %s uncompressed, over the %s limit for %s", sizeText(usize), sizeText(uint64(limit)), what)
 	}
+	if left := wb.lim.total - wb.inflated; usize > uint64(max(left, 0)) {
+		return nil, wb.tooLarge(f.Name, "declares %s uncompressed, which takes this read past its %s limit on inflated bytes (%s inflated before it)",
+			sizeText(usize), sizeText(uint64(wb.lim.total)), sizeText(uint64(wb.inflated)))
+	}
+	if f.Method != zip.Store && usize > uint64(wb.lim.ratioMin) && usize > uint64(wb.lim.ratio)*max(csize, 1) {
+		return nil, wb.tooLarge(f.Name, "declares a compression ratio of %d:1 (%s from %s), over the %d:1 limit for members over %s (a zip bomb?)",
+			usize/max(csize, 1), sizeText(usize), sizeText(csize), wb.lim.ratio, sizeText(uint64(wb.lim.ratioMin)))
+	}
+	if err := wb.ctx.Err(); err != nil {
+		return nil, fmt.Errorf("xlsx: %s: %w", wb.name, err)
+	}
+	wb.opened = nil
 	rc, err := f.Open()
 	if err != nil {
 		return nil, formatErr(wb.name, "part %s: %v", part, err)
 	}
-	return &limitedPart{rc: rc, left: limit, wb: wb, part: part, limit: limit}, nil
+	return &limitedPart{rc: rc, wb: wb, f: f, limit: limit, what: what, tap: wb.opened}, nil
 }
 
-// limitedPart fails with ErrTooLarge when more than limit bytes come out of
-// a part (its declared size may lie) and turns zip errors into ErrFormat.
+// sizeText renders a byte count for an error message: "8 GiB", "63.8 KiB",
+// "512 bytes".
+func sizeText(n uint64) string {
+	for _, u := range []struct {
+		shift uint
+		name  string
+	}{{30, "GiB"}, {20, "MiB"}, {10, "KiB"}} {
+		if n >= 1<<u.shift {
+			if n%(1<<u.shift) == 0 {
+				return fmt.Sprintf("%d %s", n>>u.shift, u.name)
+			}
+			return fmt.Sprintf("%.1f %s", float64(n)/float64(uint64(1)<<u.shift), u.name)
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// limitedPart counts the bytes inflated from a member and fails with
+// ErrTooLarge past the member's limit, the read's total limit or the ratio
+// limit (whatever the zip directory declared), checks for cancellation, and
+// turns zip errors into ErrFormat.
 type limitedPart struct {
 	rc    io.ReadCloser
-	left  int64
-	limit int64
 	wb    *workbook
-	part  string
+	f     *zip.File
+	limit int64
+	what  string
+	tap   *inflowTap // nil for stored members
+	n     int64      // bytes inflated from this member
 }
 
 func (l *limitedPart) Read(p []byte) (int, error) {
-	if l.left <= 0 {
-		var one [1]byte
-		if n, _ := l.rc.Read(one[:]); n > 0 {
-			return 0, fmt.Errorf("xlsx: %s: part %s exceeds the limit of %d bytes uncompressed: %w",
-				l.wb.name, l.part, l.limit, readers.ErrTooLarge)
-		}
-		return 0, io.EOF
-	}
-	if int64(len(p)) > l.left {
-		p = p[:l.left]
+	wb := l.wb
+	if err := wb.ctx.Err(); err != nil {
+		return 0, fmt.Errorf("xlsx: %s: %w", wb.name, err)
 	}
 	n, err := l.rc.Read(p)
-	l.left -= int64(n)
+	l.n += int64(n)
+	wb.inflated += int64(n)
+	switch {
+	case l.n > l.limit:
+		return 0, wb.tooLarge(l.f.Name, "inflates past the %s limit for %s", sizeText(uint64(l.limit)), l.what)
+	case wb.inflated > wb.lim.total:
+		return 0, wb.tooLarge(l.f.Name, "inflating it takes this read past its %s limit on inflated bytes", sizeText(uint64(wb.lim.total)))
+	case l.tap != nil && l.n > wb.lim.ratioMin && l.n > wb.lim.ratio*max(l.tap.consumed(), 1):
+		c := max(l.tap.consumed(), 1)
+		return 0, wb.tooLarge(l.f.Name, "inflates at a compression ratio of %d:1 (%s from %s so far), over the %d:1 limit for members over %s (a zip bomb?)",
+			l.n/c, sizeText(uint64(l.n)), sizeText(uint64(c)), wb.lim.ratio, sizeText(uint64(wb.lim.ratioMin)))
+	}
 	if err != nil && err != io.EOF {
-		err = formatErr(l.wb.name, "part %s: %v", l.part, err)
+		if errors.Is(err, zip.ErrFormat) && uint64(l.n+int64(len(p))) > l.f.UncompressedSize64 { // archive/zip refuses bytes past the declared size
+			return n, fmt.Errorf("xlsx: %s: member %s: inflates past the %s its zip directory declares (a corrupt or hostile archive): %w",
+				wb.name, l.f.Name, sizeText(l.f.UncompressedSize64), readers.ErrFormat)
+		}
+		err = formatErr(wb.name, "member %s: %v", l.f.Name, err)
 	}
 	return n, err
 }
 
 func (l *limitedPart) Close() error { return l.rc.Close() }
 
-// readPart reads a whole (small) part.
-func (wb *workbook) readPart(part string, limit int64) ([]byte, error) {
-	rc, err := wb.openPart(part, limit)
+// readPart reads a whole part.
+func (wb *workbook) readPart(part string, kind partKind) ([]byte, error) {
+	rc, err := wb.openPart(part, kind)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
 	var buf bytes.Buffer
-	if f := wb.file(part); f != nil && f.UncompressedSize64 < uint64(limit) {
-		buf.Grow(int(f.UncompressedSize64) + 512)
-	}
 	if _, err := buf.ReadFrom(rc); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
 
-// sharedStrings loads the shared-string table once.
-func (wb *workbook) sharedStrings() (*sharedStrings, error) {
-	if wb.sstDone {
-		return wb.sst, wb.sstErr
-	}
-	wb.sstDone = true
-	wb.sst = &sharedStrings{}
-	if wb.sstPart == "" {
-		if wb.file("xl/sharedStrings.xml") == nil {
-			return wb.sst, nil
-		}
-		wb.sstPart = "xl/sharedStrings.xml"
-	}
-	if wb.file(wb.sstPart) == nil {
-		return wb.sst, nil
-	}
-	data, err := wb.readPart(wb.sstPart, MaxSharedStringsBytes)
-	if err != nil {
-		wb.sstErr = err
-		return nil, err
-	}
-	wb.sst, wb.sstErr = parseSharedStrings(data)
-	if wb.sstErr != nil {
-		wb.sstErr = formatErr(wb.name, "%s: %v", wb.sstPart, wb.sstErr)
-	}
-	return wb.sst, wb.sstErr
-}
-
-// sharedStrings is the shared-string table: one arena plus offsets.
-type sharedStrings struct {
-	data []byte
-	offs []int // len = count+1
-}
-
-func (s *sharedStrings) len() int {
-	if len(s.offs) == 0 {
-		return 0
-	}
-	return len(s.offs) - 1
-}
-
-func (s *sharedStrings) get(i int) []byte { return s.data[s.offs[i]:s.offs[i+1]] }
-
-// parseSharedStrings flattens every <si> (plain or rich text, phonetic runs
-// excluded) and, as openpyxl 3.0 does, drops the "x005F_" of escaped
-// underscores; other _xHHHH_ escapes are kept as written.
-func parseSharedStrings(data []byte) (*sharedStrings, error) {
-	s := &sharedStrings{offs: make([]int, 1, bytes.Count(data, []byte("<si"))+1)}
-	sc := newScanner(bytes.NewReader(data), int64(len(data))+1)
-	sc.buf = data // scan in place
-	sc.w = len(data)
-	sc.eof = true
-	var err error
-	s.data, s.offs, err = sc.sharedStrings(make([]byte, 0, len(data)/2), s.offs)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
 // parseStyles maps every cellXfs entry to whether its number format is a
 // date/time format.
-func parseStyles(data []byte) ([]uint8, error) {
-	var xs struct {
-		NumFmts []struct {
-			ID   int    `xml:"numFmtId,attr"`
-			Code string `xml:"formatCode,attr"`
-		} `xml:"numFmts>numFmt"`
-		Xfs []struct {
-			NumFmtID string `xml:"numFmtId,attr"`
-		} `xml:"cellXfs>xf"`
-	}
-	if err := xml.Unmarshal(data, &xs); err != nil {
+func (wb *workbook) parseStyles(part string) ([]uint8, error) {
+	custom := map[int]string{}
+	var xfs []int // numFmtId of each cellXfs entry, -1 when unreadable
+	inNumFmts, inCellXfs := false, false
+	err := wb.scanPart(part, func(sc *scanner) {
+		switch string(sc.name) {
+		case "numFmts":
+			inNumFmts = !sc.end && !sc.self
+		case "cellXfs":
+			inCellXfs = !sc.end && !sc.self
+		case "numFmt":
+			if inNumFmts && !sc.end {
+				id, code := -1, ""
+				eachAttr(sc.attrs, func(n, v []byte) {
+					switch string(n) {
+					case "numFmtId":
+						if i, err := strconv.Atoi(string(trimASCII(v))); err == nil {
+							id = i
+						}
+					case "formatCode":
+						code = attrText(v)
+					}
+				})
+				if id >= 0 {
+					custom[id] = code
+				}
+			}
+		case "xf":
+			if inCellXfs && !sc.end {
+				id := -1
+				eachAttr(sc.attrs, func(n, v []byte) {
+					if string(n) == "numFmtId" {
+						if i, err := strconv.Atoi(string(trimASCII(v))); err == nil {
+							id = i
+						}
+					}
+				})
+				xfs = append(xfs, id)
+			}
+		}
+	})
+	if err != nil {
 		return nil, err
 	}
-	custom := map[int]string{}
-	for _, nf := range xs.NumFmts {
-		custom[nf.ID] = nf.Code
-	}
-	out := make([]uint8, len(xs.Xfs))
-	for i, xf := range xs.Xfs {
-		id, err := strconv.Atoi(strings.TrimSpace(xf.NumFmtID))
-		if err != nil {
+	out := make([]uint8, len(xfs))
+	for i, id := range xfs {
+		if id < 0 {
 			continue
 		}
 		code, ok := custom[id]

@@ -285,36 +285,6 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// TestTooLarge: a sheet whose XML exceeds the limit is refused with
-// ErrTooLarge, as excelize refuses it with its UnzipSizeLimit.
-func TestTooLarge(t *testing.T) {
-	rows := [][]any{{"a", "b"}}
-	for i := 0; i < 2000; i++ {
-		rows = append(rows, []any{i, "some text to make the sheet bigger"})
-	}
-	p := writeBook(t, rows)
-	if _, err := excelize.OpenFile(p, excelize.Options{UnzipSizeLimit: 10000, UnzipXMLSizeLimit: 1000}); err == nil {
-		t.Log("excelize accepted the file under a 10 kB UnzipSizeLimit")
-	}
-	old := MaxSheetBytes
-	MaxSheetBytes = 10000
-	defer func() { MaxSheetBytes = old }()
-	_, _, err := readAll(t, p, readers.Options{})
-	if !errors.Is(err, readers.ErrTooLarge) {
-		t.Fatalf("got %v, want ErrTooLarge", err)
-	}
-	// the actual size is enforced even when the declared size lies
-	rc := &limitedPart{rc: nopCloser{strings.NewReader(strings.Repeat("x", 100))}, left: 10, limit: 10, wb: &workbook{name: "t"}, part: "p"}
-	var sink bytes.Buffer
-	if _, err := sink.ReadFrom(rc); !errors.Is(err, readers.ErrTooLarge) {
-		t.Errorf("limitedPart: %v", err)
-	}
-}
-
-type nopCloser struct{ *strings.Reader }
-
-func (nopCloser) Close() error { return nil }
-
 // TestOESTyped reads the BLS OES workbooks typed with NA {*,#,**}; the
 // expected JSON has no typed block for xlsx, so the numbers are checked
 // against the raw expectation's text.
@@ -392,5 +362,64 @@ func TestRegistered(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("readers.Open: %d rows, want 1", n)
+	}
+}
+
+// TestSheetSelection: Options.Sheet is a name (exact match first) or a
+// 1-based sheet number; "0" and unknown names are clear errors.
+func TestSheetSelection(t *testing.T) {
+	f := excelize.NewFile()
+	names := []string{"alpha", "beta", "1"}
+	for i, n := range names {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", n); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := f.NewSheet(n); err != nil {
+			t.Fatal(err)
+		}
+		f.SetSheetRow(n, "A1", &[]any{"v"})
+		f.SetSheetRow(n, "A2", &[]any{"sheet " + n})
+	}
+	p := filepath.Join(t.TempDir(), "sheets.xlsx")
+	if err := f.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	infos, err := Sheets(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range infos {
+		if s.Number != i+1 || s.Name != names[i] {
+			t.Errorf("Sheets()[%d] = %+v", i, s)
+		}
+	}
+	for _, c := range []struct{ sel, want string }{
+		{"", "sheet alpha"},
+		{"alpha", "sheet alpha"},
+		{"2", "sheet beta"},
+		{"1", "sheet 1"}, // the name "1" wins over the number 1
+		{"3", "sheet 1"},
+	} {
+		got, _, err := readAll(t, p, readers.Options{Sheet: c.sel, Raw: true})
+		if err != nil {
+			t.Errorf("Sheet %q: %v", c.sel, err)
+			continue
+		}
+		if v := got.ColumnAt(0).Value(0); v != c.want {
+			t.Errorf("Sheet %q read %v, want %q", c.sel, v, c.want)
+		}
+	}
+	for _, c := range []struct{ sel, want string }{
+		{"0", "sheets are numbered from 1"},
+		{"-1", "sheets are numbered from 1"},
+		{"4", `the workbook has 3 sheet(s) (worksheets: "alpha", "beta", "1")`},
+		{"gamma", `sheet "gamma" not found (worksheets: "alpha", "beta", "1")`},
+	} {
+		_, _, err := readAll(t, p, readers.Options{Sheet: c.sel})
+		if !errors.Is(err, readers.ErrNoSheet) || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("Sheet %q: got %v, want one line containing %q", c.sel, err, c.want)
+		}
 	}
 }
