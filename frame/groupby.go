@@ -62,13 +62,16 @@ const (
 	aggNUnique
 	aggFirst
 	aggLast
+	aggFunc  // a user function of one column (groupfunc.go)
+	aggFunc2 // a user function of two columns
 )
 
-var aggSuffix = [...]string{"count", "count", "sum", "mean", "median", "", "min", "max", "std", "var", "nunique", "first", "last"}
+var aggSuffix = [...]string{"count", "count", "sum", "mean", "median", "", "min", "max", "std", "var", "nunique", "first", "last", "", ""}
 
 // Agg is one aggregation of [Grouping.Agg]: a function applied to one column
 // (or, for [Count], to the rows) of every group, giving one output column.
-// Build it with [Count], [Sum], [Median], … and rename it with [Agg.As].
+// Build it with [Count], [Sum], [Median], …, or around a function of the
+// caller's with [AggFunc] and [AggFunc2], and rename it with [Agg.As].
 //
 // Null policy (as pandas): null values are skipped by every aggregation but
 // Count. An aggregation over a group with no non-null value gives null,
@@ -80,6 +83,13 @@ type Agg struct {
 	p      float64
 	method stats.Method
 	ddof   int
+
+	// user functions (aggFunc, aggFunc2): fn is called fname in
+	// descriptions; col2 is the second column of aggFunc2
+	fname string
+	fn    func(x []float64) float64
+	fn2   func(x, y []float64) float64
+	col2  string
 }
 
 // Count counts the rows of each group, nulls included; output "count",
@@ -157,16 +167,34 @@ func (a Agg) Ddof(ddof int) Agg {
 	return a
 }
 
-// Column returns the name of the aggregated column ("" for [Count]).
+// Column returns the name of the aggregated column ("" for [Count]; the
+// first column of an [AggFunc2]).
 func (a Agg) Column() string { return a.col }
+
+// Columns returns the names of every column the aggregation reads: none for
+// [Count], two for [AggFunc2], one otherwise.
+func (a Agg) Columns() []string {
+	switch a.kind {
+	case aggCount:
+		return nil
+	case aggFunc2:
+		return []string{a.col, a.col2}
+	}
+	return []string{a.col}
+}
 
 // Name returns the output column name.
 func (a Agg) Name() string {
 	if a.name != "" {
 		return a.name
 	}
-	if a.kind == aggQuantile {
+	switch a.kind {
+	case aggQuantile:
 		return a.col + "_p" + strconv.FormatFloat(a.p*100, 'g', -1, 64)
+	case aggFunc:
+		return a.col + "_" + a.fname
+	case aggFunc2:
+		return a.col + "_" + a.col2 + "_" + a.fname
 	}
 	return a.col + "_" + aggSuffix[a.kind]
 }
@@ -181,6 +209,10 @@ func (a Agg) String() string {
 		fn = "count_non_null"
 	case aggQuantile:
 		return fmt.Sprintf("quantile(%s, %g, %v)", a.col, a.p, a.method)
+	case aggFunc:
+		fn = a.fname
+	case aggFunc2:
+		return a.fname + "(" + a.col + ", " + a.col2 + ")"
 	}
 	return fn + "(" + a.col + ")"
 }
@@ -194,7 +226,8 @@ func (a Agg) String() string {
 //
 // Errors: an unknown column (ErrNoColumn), an aggregation that does not
 // apply to the column's type (ErrType), two output columns with one name
-// (ErrDuplicate), a quantile p outside [0, 1].
+// (ErrDuplicate), a quantile p outside [0, 1], a panic in the function of
+// an [AggFunc] or [AggFunc2] ([*FuncPanicError], naming the group).
 //
 // Cost: O(rows) for the keys (4 bytes a row of group ids, hash tables of
 // distinct keys), O(rows) per aggregation; a column's median/quantiles copy
@@ -240,6 +273,7 @@ func (g *Grouping) AggRows(rows []int32, aggs ...Agg) (*Frame, []int32, error) {
 	}
 	// validate the aggregations before any work
 	vcols := make([]*Column, len(aggs))
+	var ycols []*Column // the second columns of AggFunc2s
 	for i, a := range aggs {
 		if a.kind == aggCount {
 			continue
@@ -252,6 +286,19 @@ func (g *Grouping) AggRows(rows []int32, aggs ...Agg) (*Frame, []int32, error) {
 			return nil, nil, err
 		}
 		vcols[i] = c
+		if a.kind == aggFunc2 {
+			y, err := f.Column(a.col2)
+			if err != nil {
+				return nil, nil, fmt.Errorf("frame: group by: %v: %w", a, err)
+			}
+			if err := checkNumber(a, y); err != nil {
+				return nil, nil, err
+			}
+			if ycols == nil {
+				ycols = make([]*Column, len(aggs))
+			}
+			ycols[i] = y
+		}
 	}
 
 	ids, first := groupIDs(kcols, rows)
@@ -264,7 +311,19 @@ func (g *Grouping) AggRows(rows []int32, aggs ...Agg) (*Frame, []int32, error) {
 	qcols := ga.quantiles(aggs, vcols)
 	for i, a := range aggs {
 		c := qcols[i]
-		if c == nil {
+		switch {
+		case c != nil:
+		case a.kind == aggFunc || a.kind == aggFunc2:
+			var y *Column
+			if ycols != nil {
+				y = ycols[i]
+			}
+			c, err = ga.userFunc(a, vcols[i], y, kcols, first)
+			if err != nil {
+				idScratch.put(ids)
+				return nil, nil, err
+			}
+		default:
 			c = ga.compute(a, vcols[i])
 		}
 		c.name = a.Name()
@@ -282,9 +341,17 @@ func (g *Grouping) AggRows(rows []int32, aggs ...Agg) (*Frame, []int32, error) {
 
 func checkAgg(a Agg, c *Column) error {
 	switch a.kind {
-	case aggSum, aggMean, aggMedian, aggQuantile, aggStd, aggVar:
-		if c.typ != Int64 && c.typ != Float64 && c.typ != Bool {
-			return fmt.Errorf("frame: group by: %v: column is %v, want a number: %w", a, c.typ, ErrType)
+	case aggSum, aggMean, aggMedian, aggQuantile, aggStd, aggVar, aggFunc, aggFunc2:
+		if err := checkNumber(a, c); err != nil {
+			return err
+		}
+	}
+	if a.kind == aggFunc || a.kind == aggFunc2 {
+		if a.fname == "" {
+			return fmt.Errorf("frame: group by: %v: a user function needs a name", a)
+		}
+		if (a.kind == aggFunc && a.fn == nil) || (a.kind == aggFunc2 && a.fn2 == nil) {
+			return fmt.Errorf("frame: group by: %v: nil function", a)
 		}
 	}
 	if a.kind == aggQuantile {
@@ -295,8 +362,17 @@ func checkAgg(a Agg, c *Column) error {
 			return fmt.Errorf("frame: group by: %v: %w", a, stats.ErrMethod)
 		}
 	}
-	if a.kind > aggLast {
+	if a.kind > aggFunc2 {
 		return fmt.Errorf("frame: group by: unknown aggregation %d", a.kind)
+	}
+	return nil
+}
+
+// checkNumber checks that column c, read by aggregation a, is a number
+// (Int64, Float64 or Bool).
+func checkNumber(a Agg, c *Column) error {
+	if c.typ != Int64 && c.typ != Float64 && c.typ != Bool {
+		return fmt.Errorf("frame: group by: %v: column %q is %v, want a number: %w", a, c.name, c.typ, ErrType)
 	}
 	return nil
 }
