@@ -94,16 +94,16 @@ type colBuf struct {
 
 // cursor reads one column chunk (one column of one row group) page by page.
 type cursor struct {
-	st    *colState
-	pages pq.Pages
-	page  pq.Page
-	def   []byte // definition levels of the page (nil: REQUIRED column)
-	rows  int    // rows in the page
-	r     int    // next row of the page
-	v     int    // next value (non-null) of the page
-	src   source // the page's values, unless indexed
-	idx   []int32
-	nvals int
+	st      *colState
+	pages   pq.Pages
+	page    pq.Page
+	def     []byte // definition levels of the page (nil: REQUIRED column)
+	rows    int    // rows in the page
+	r       int    // next row of the page
+	v       int    // next value (non-null) of the page
+	src     source // the page's values, unless indexed
+	idx     []int32
+	nvals   int
 	hasDict bool // the column chunk has a dictionary page
 }
 

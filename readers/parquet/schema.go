@@ -39,12 +39,12 @@ const (
 // column is one top-level column of the file: how to decode it and the
 // frame column it becomes.
 type column struct {
-	name   string // frame column name (the Parquet name, made unique)
-	pqName string // the name in the file
-	leaf   int    // leaf (column chunk) index in every row group
-	phys   format.Type
-	desc   string // the Parquet type as a reader shows it, for errors
-	kind   kind
+	name    string // frame column name (the Parquet name, made unique)
+	pqName  string // the name in the file
+	leaf    int    // leaf (column chunk) index in every row group
+	phys    format.Type
+	desc    string // the Parquet type as a reader shows it, for errors
+	kind    kind
 	natural frame.Type // the frame type of the decoded values
 	typ     frame.Type // the frame type asked for (Options.Types, Raw); natural unless overridden
 	maxDef  int        // 0: REQUIRED, 1: OPTIONAL
