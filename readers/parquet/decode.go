@@ -1,19 +1,16 @@
 package parquet
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
 
-	pq "github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
 	"github.com/sluicedata/sluice/frame"
-	"github.com/sluicedata/sluice/readers"
 )
 
-// dictMaxEntries caps a column's dictionary across a read, as the CSV
-// reader does (a variable for tests).
+// dictMaxEntries caps the dictionary a String column shares across a read,
+// as the CSV reader does (a variable for tests).
 var dictMaxEntries = 1 << 16
 
 // strDict is the dictionary of one String column across a read: the
@@ -24,7 +21,7 @@ type strDict struct {
 	ids  map[string]uint32
 	offs []int64
 	data []byte
-	full bool // capped: the column is read plain from now on
+	full bool // capped: row groups keep their own dictionaries from now on
 	snap *frame.Column
 }
 
@@ -62,21 +59,30 @@ func (d *strDict) snapshot() *frame.Column {
 
 // colState is what one column keeps across the chunks of a read.
 type colState struct {
-	c     *column
-	dec   frame.Type // what the decoder produces (see column.dec)
-	sdict *strDict   // String columns read encoded; nil: plain
+	c        *column
+	dec      frame.Type // what the decoder produces (see column.dec)
+	sdict    *strDict   // String columns read encoded; nil: plain (NoDict)
+	lastData int        // bytes of the last plain String chunk, to size the next
 
-	// the last Parquet dictionary seen, decoded once per row group (a
-	// column chunk has at most one) into the decode's representation
-	pdict  pq.Dictionary
+	// the current column chunk's dictionary, decoded once per row group
+	// into the decode's representation
 	dsrc   source
 	dints  []int64
 	dflts  []float64
 	dbools []bool
 	doffs  []int64 // String: entry i is ddata[doffs[i]:doffs[i+1]]
 	ddata  []byte
-	remap  []uint32 // String read encoded: entry i's code in sdict; nil when sdict filled up
+	dcol   *frame.Column // String: the entries as a column (the row group's own dictionary)
+	remap  []uint32      // String: entry i's code in sdict; nil when sdict has no room
 }
+
+// String chunk modes.
+const (
+	strUndecided = iota // encoded, dictionary not chosen yet
+	strShared           // codes into the read's shared dictionary
+	strGroup            // codes into the row group's dictionary
+	strPlain            // bytes
+)
 
 // colBuf is one chunk's column being filled.
 type colBuf struct {
@@ -89,117 +95,113 @@ type colBuf struct {
 	data   []byte
 	valid  []uint64 // nil until the first null
 	nulls  int
-	coded  bool
+	mode   int           // String chunk mode
+	group  *frame.Column // strGroup: the dictionary
+	gOffs  []int64       // strGroup: the dictionary's offsets and bytes
+	gData  []byte
 }
 
 // cursor reads one column chunk (one column of one row group) page by page.
 type cursor struct {
 	st      *colState
-	pages   pq.Pages
-	page    pq.Page
-	def     []byte // definition levels of the page (nil: REQUIRED column)
-	rows    int    // rows in the page
-	r       int    // next row of the page
-	v       int    // next value (non-null) of the page
-	src     source // the page's values, unless indexed
-	idx     []int32
+	pr      *pageReader
+	pg      page
+	started bool
+	rows    int     // rows in the page
+	r       int     // next row of the page
+	v       int     // next value (non-null) of the page
+	def     []byte  // the page's definition levels (nil: none null or REQUIRED)
+	src     source  // the page's values, unless indexed
+	idx     []int32 // the page's dictionary indexes (non-null values), when indexed
+	indexed bool
+	sidx    []int32 // scratch for idx
 	nvals   int
-	hasDict bool // the column chunk has a dictionary page
+	hasDict bool // the chunk's dictionary page has been read
 }
 
-func newCursor(st *colState, cc *pq.FileColumnChunk, md *format.ColumnMetaData) *cursor {
-	cu := &cursor{st: st, pages: cc.Pages()}
-	cu.hasDict = md.DictionaryPageOffset != 0
-	for _, e := range md.Encoding {
-		if e == format.RLEDictionary || e == format.PlainDictionary {
-			cu.hasDict = true
-		}
+func newCursor(st *colState, r io.ReaderAt, size int64, md *format.ColumnMetaData, rows int64) (*cursor, error) {
+	pr, err := newPageReader(st.c, r, size, md, rows)
+	if err != nil {
+		return nil, err
 	}
-	return cu
+	return &cursor{st: st, pr: pr}, nil
 }
 
-// close releases the page and the page reader.
+// close releases the page reader.
 func (cu *cursor) close() {
-	if cu.page != nil {
-		pq.Release(cu.page)
-		cu.page = nil
-	}
-	if cu.pages != nil {
-		cu.pages.Close()
-		cu.pages = nil
+	if cu.pr != nil {
+		cu.pr.close()
+		cu.pr = nil
 	}
 }
 
-// errShortColumn: a column chunk ended before its row group's rows.
-var errShortColumn = errors.New("column chunk has fewer rows than its row group")
-
-// nextPage moves to the next data page.
+// nextPage moves to the next data page, reading the dictionary page on the
+// way.
 func (cu *cursor) nextPage() error {
 	c := cu.st.c
-	if cu.page != nil {
-		pq.Release(cu.page)
-		cu.page = nil
-	}
-	p, err := cu.pages.ReadPage()
-	if err == io.EOF {
-		return fmt.Errorf("%w: %w", errShortColumn, readers.ErrFormat)
-	}
-	if err != nil {
-		return fmt.Errorf("%w: %w", readers.ErrFormat, err)
-	}
-	cu.page = p
-	cu.rows = int(p.NumValues())
-	cu.r, cu.v = 0, 0
-	cu.def = nil
-	if c.maxDef > 0 {
-		cu.def = p.DefinitionLevels()
-		if len(cu.def) != cu.rows {
-			return fmt.Errorf("page of %d rows has %d definition levels: %w", cu.rows, len(cu.def), readers.ErrFormat)
-		}
-	}
-	cu.idx = nil
-	if d := p.Dictionary(); d != nil {
-		if err := cu.st.loadDict(d); err != nil {
+	for {
+		if err := cu.pr.next(&cu.pg); err != nil {
 			return err
 		}
-		data := p.Data()
-		cu.idx = data.Int32()
-		cu.nvals = len(cu.idx)
-		return nil
+		p := &cu.pg
+		if !p.dict {
+			break
+		}
+		if cu.hasDict {
+			return errCorrupt("a second dictionary page in one column chunk")
+		}
+		if err := cu.st.loadDict(p); err != nil {
+			return fmt.Errorf("dictionary page: %w", err)
+		}
+		cu.hasDict = true
 	}
+	p := &cu.pg
+	cu.rows, cu.r, cu.v = p.numValues, 0, 0
+	cu.def = p.def
 	nonNull := cu.rows
 	if cu.def != nil {
-		nonNull = countValid(cu.def, byte(c.maxDef))
+		if nonNull = countValid(cu.def, byte(c.maxDef)); nonNull == cu.rows {
+			cu.def = nil
+		}
 	}
-	if err := cu.src.load(c, p.Data(), nonNull); err != nil {
+	cu.idx, cu.indexed = nil, false
+	switch p.enc {
+	case format.RLEDictionary, format.PlainDictionary:
+		if !cu.hasDict {
+			return errCorrupt("dictionary-encoded page without a dictionary page")
+		}
+		if nonNull > 0 {
+			if len(p.data) == 0 {
+				return errCorrupt("dictionary-encoded page without data")
+			}
+			cu.sidx = grow(cu.sidx, nonNull)
+			if err := hybrid(cu.sidx, p.data[1:], uint(p.data[0])); err != nil {
+				return errCorrupt("dictionary indexes: %v", err)
+			}
+		}
+		cu.idx, cu.indexed = cu.sidx[:nonNull], true
+		cu.nvals = nonNull
+		return nil
+	}
+	if err := cu.src.decode(c, p.enc, p.data, nonNull); err != nil {
 		return err
 	}
-	cu.nvals = cu.src.n
+	cu.nvals = nonNull
 	return nil
 }
 
-// loadDict decodes a Parquet dictionary into the decode's representation,
-// once per dictionary (once per row group).
-func (st *colState) loadDict(d pq.Dictionary) error {
-	if d == st.pdict {
-		return nil
-	}
-	st.pdict = nil
+// loadDict decodes the column chunk's dictionary page into the decode's
+// representation.
+func (st *colState) loadDict(p *page) error {
 	c := st.c
-	dp := d.Page()
-	n := d.Len()
-	if err := st.dsrc.load(c, dp.Data(), n); err != nil {
-		return fmt.Errorf("dictionary: %w", err)
-	}
-	if st.dsrc.n < n {
-		return fmt.Errorf("dictionary of %d entries holds %d values: %w", n, st.dsrc.n, readers.ErrFormat)
+	n := p.numValues
+	if err := st.dsrc.decode(c, p.enc, p.data, n); err != nil {
+		return err
 	}
 	switch st.dec {
 	case frame.Int64, frame.Date, frame.Datetime:
 		st.dints = grow(st.dints, n)
-		if err := c.ints(st.dints, &st.dsrc, 0, n); err != nil {
-			return err
-		}
+		return c.ints(st.dints, &st.dsrc, 0, n)
 	case frame.Float64:
 		st.dflts = grow(st.dflts, n)
 		c.floats(st.dflts, &st.dsrc, 0, n)
@@ -207,31 +209,32 @@ func (st *colState) loadDict(d pq.Dictionary) error {
 		st.dbools = grow(st.dbools, n)
 		c.bools(st.dbools, &st.dsrc, 0, n)
 	case frame.String:
-		st.ddata = st.ddata[:0]
-		st.doffs = append(st.doffs[:0], 0)
+		// fresh storage: chunks of the row group may hold it as their
+		// dictionary
+		st.ddata = make([]byte, 0, len(p.data))
+		st.doffs = make([]int64, 1, n+1)
 		for i := range n {
 			st.ddata = c.appendStr(st.ddata, &st.dsrc, i)
 			st.doffs = append(st.doffs, int64(len(st.ddata)))
 		}
-		// remap stays nil unless every entry has a code
-		remap := st.remap[:0]
-		if remap == nil {
-			remap = []uint32{}
-		}
+		st.dcol = nil
 		st.remap = nil
 		if st.sdict != nil && !st.sdict.full {
+			remap := make([]uint32, n)
 			for i := range n {
 				id, ok := st.sdict.add(st.ddata[st.doffs[i]:st.doffs[i+1]])
 				if !ok {
 					remap = nil
 					break
 				}
-				remap = append(remap, id)
+				remap[i] = id
 			}
 			st.remap = remap
 		}
+		if st.remap == nil && st.sdict != nil {
+			st.dcol = frame.AdoptStrings("", st.doffs, st.ddata, nil, 0)
+		}
 	}
-	st.pdict = d
 	return nil
 }
 
@@ -264,11 +267,13 @@ func (cu *cursor) newColBuf(n int) *colBuf {
 	case frame.Bool:
 		b.bools = make([]bool, n)
 	case frame.String:
-		if st.sdict != nil && !st.sdict.full && cu.hasDict {
-			b.coded = true
+		if st.sdict != nil {
+			b.mode = strUndecided
 			b.codes = make([]uint32, n)
 		} else {
+			b.mode = strPlain
 			b.offs = make([]int64, 1, n+1)
+			b.data = make([]byte, 0, st.lastData+st.lastData/16)
 		}
 	}
 	return b
@@ -313,10 +318,11 @@ func (cu *cursor) fill(b *colBuf, o, m int) error {
 	c := cu.st.c
 	maxDef := byte(c.maxDef)
 	for m > 0 {
-		if cu.page == nil || cu.r == cu.rows {
+		if !cu.started || cu.r == cu.rows {
 			if err := cu.nextPage(); err != nil {
 				return err
 			}
+			cu.started = true
 			continue
 		}
 		s := min(m, cu.rows-cu.r)
@@ -329,7 +335,7 @@ func (cu *cursor) fill(b *colBuf, o, m int) error {
 			}
 		}
 		if cu.v+k > cu.nvals {
-			return fmt.Errorf("page has %d values, its definition levels need %d: %w", cu.nvals, cu.v+k, readers.ErrFormat)
+			return errCorrupt("page has %d values, its definition levels need %d", cu.nvals, cu.v+k)
 		}
 		if def != nil {
 			b.markNulls(o, def, maxDef)
@@ -354,7 +360,7 @@ func (cu *cursor) segment(b *colBuf, o, s, k int, def []byte) error {
 	switch st.dec {
 	case frame.Int64, frame.Date, frame.Datetime:
 		dst := b.ints[o : o+s]
-		if cu.idx != nil {
+		if cu.indexed {
 			if err := gather(dst[:k], st.dints, cu.idx[cu.v:cu.v+k]); err != nil {
 				return err
 			}
@@ -366,7 +372,7 @@ func (cu *cursor) segment(b *colBuf, o, s, k int, def []byte) error {
 		}
 	case frame.Float64:
 		dst := b.floats[o : o+s]
-		if cu.idx != nil {
+		if cu.indexed {
 			if err := gather(dst[:k], st.dflts, cu.idx[cu.v:cu.v+k]); err != nil {
 				return err
 			}
@@ -378,7 +384,7 @@ func (cu *cursor) segment(b *colBuf, o, s, k int, def []byte) error {
 		}
 	case frame.Bool:
 		dst := b.bools[o : o+s]
-		if cu.idx != nil {
+		if cu.indexed {
 			if err := gather(dst[:k], st.dbools, cu.idx[cu.v:cu.v+k]); err != nil {
 				return err
 			}
@@ -398,55 +404,90 @@ func (cu *cursor) segment(b *colBuf, o, s, k int, def []byte) error {
 func gather[T any](dst, dict []T, idx []int32) error {
 	for i, x := range idx {
 		if uint(x) >= uint(len(dict)) {
-			return fmt.Errorf("dictionary index %d of %d entries: %w", x, len(dict), readers.ErrFormat)
+			return errCorrupt("dictionary index %d of %d entries", x, len(dict))
 		}
 		dst[i] = dict[x]
 	}
 	return nil
 }
 
-// strings decodes a segment of a String column: into codes while the
-// chunk is encoded (falling back to plain when the dictionary fills up),
-// else into bytes.
+// copyCodes sets dst[i] = idx[i], checking them against a dictionary of n
+// entries.
+func copyCodes(dst []uint32, idx []int32, n int) error {
+	for i, x := range idx {
+		if uint(x) >= uint(n) {
+			return errCorrupt("dictionary index %d of %d entries", x, n)
+		}
+		dst[i] = uint32(x)
+	}
+	return nil
+}
+
+// strings decodes a segment of a String column: as codes while the chunk
+// is encoded (into the read's shared dictionary while it has room, else
+// into the row group's own), else as bytes. A chunk falls back to bytes
+// when its pages switch from dictionary to plain encoding (or, sharing the
+// read's dictionary, when that fills up).
 func (cu *cursor) strings(b *colBuf, o, s, k int, def []byte) error {
 	st := cu.st
 	c := st.c
 	maxDef := byte(c.maxDef)
-	if b.coded {
+	if b.mode != strPlain {
 		dst := b.codes[o : o+s]
-		ok := true
+		done := false
 		switch {
-		case cu.idx != nil && st.remap != nil:
-			if err := gather(dst[:k], st.remap, cu.idx[cu.v:cu.v+k]); err != nil {
-				return err
+		case cu.indexed:
+			want := strShared
+			if st.remap == nil {
+				want = strGroup
 			}
-		case cu.idx != nil:
-			ok = false
-		default:
+			if b.mode == strUndecided {
+				b.mode = want
+				if want == strGroup {
+					b.group, b.gOffs, b.gData = st.dcol, st.doffs, st.ddata
+				}
+			}
+			switch {
+			case b.mode == strShared && want == strShared:
+				if err := gather(dst[:k], st.remap, cu.idx[cu.v:cu.v+k]); err != nil {
+					return err
+				}
+				done = true
+			case b.mode == strGroup && want == strGroup && b.group == st.dcol:
+				if err := copyCodes(dst[:k], cu.idx[cu.v:cu.v+k], len(st.doffs)-1); err != nil {
+					return err
+				}
+				done = true
+			}
+		case b.mode != strGroup && !st.sdict.full:
+			b.mode = strShared
 			var buf []byte
+			done = true
 			for i := range k {
 				buf = c.appendStr(buf[:0], &cu.src, cu.v+i)
+				var ok bool
 				if dst[i], ok = st.sdict.add(buf); !ok {
+					done = false
 					break
 				}
 			}
 		}
-		if ok {
+		if done {
 			if def != nil {
 				spread(dst, k, def, maxDef, 0)
 			}
 			return nil
 		}
-		b.toPlain(st.sdict, o)
+		b.toPlain(st, o)
 	}
 	// plain: append bytes row by row
 	v := cu.v
 	for i := range s {
 		if def == nil || def[i] == maxDef {
-			if cu.idx != nil {
+			if cu.indexed {
 				x := cu.idx[v]
 				if uint(x) >= uint(len(st.doffs)-1) {
-					return fmt.Errorf("dictionary index %d of %d entries: %w", x, len(st.doffs)-1, readers.ErrFormat)
+					return errCorrupt("dictionary index %d of %d entries", x, len(st.doffs)-1)
 				}
 				b.data = append(b.data, st.ddata[st.doffs[x]:st.doffs[x+1]]...)
 			} else {
@@ -460,13 +501,19 @@ func (cu *cursor) strings(b *colBuf, o, s, k int, def []byte) error {
 }
 
 // toPlain turns an encoded chunk column whose first o rows are filled into
-// a plain one (its dictionary filled up).
-func (b *colBuf) toPlain(d *strDict, o int) {
-	b.coded = false
+// a plain one.
+func (b *colBuf) toPlain(st *colState, o int) {
+	mode := b.mode
+	b.mode = strPlain
 	b.offs = make([]int64, 1, b.n+1)
+	b.data = make([]byte, 0, st.lastData+st.lastData/16)
 	for i, id := range b.codes[:o] {
 		if b.valid == nil || b.valid[i>>6]&(1<<(i&63)) != 0 {
-			b.data = append(b.data, d.entry(id)...)
+			if mode == strShared {
+				b.data = append(b.data, st.sdict.entry(id)...)
+			} else {
+				b.data = append(b.data, b.gData[b.gOffs[id]:b.gOffs[id+1]]...)
+			}
 		}
 		b.offs = append(b.offs, int64(len(b.data)))
 	}
@@ -489,9 +536,15 @@ func (b *colBuf) column(st *colState) (*frame.Column, error) {
 	case frame.Bool:
 		col = frame.AdoptBools(c.name, b.bools, valid, b.nulls)
 	case frame.String:
-		if b.coded {
+		switch b.mode {
+		case strShared:
 			col = frame.AdoptDict(c.name, b.codes, st.sdict.snapshot(), valid, b.nulls)
-		} else {
+		case strGroup:
+			col = frame.AdoptDict(c.name, b.codes, b.group, valid, b.nulls)
+		case strUndecided: // no rows
+			col = frame.AdoptStrings(c.name, nil, nil, valid, b.nulls)
+		default:
+			st.lastData = len(b.data)
 			col = frame.AdoptStrings(c.name, b.offs, b.data, valid, b.nulls)
 		}
 	}

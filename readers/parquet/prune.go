@@ -90,7 +90,7 @@ func statValue(c *column, dec frame.Type, b []byte) (bound, bool) {
 		}
 		s.bits = b
 	case format.ByteArray:
-		s.bdata, s.boffs = b, []uint32{0, uint32(len(b))}
+		s.bdata, s.bpos = b, []uint32{0, uint32(len(b))}
 	case format.FixedLenByteArray:
 		if len(b) != c.size {
 			return bound{}, false

@@ -2,6 +2,7 @@ package parquet
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"iter"
@@ -96,6 +97,8 @@ type reader struct {
 	name  string
 	opt   readers.Options
 	file  *pq.File
+	ra    io.ReaderAt
+	size  int64
 	cols  []*column   // every top-level column of the file
 	read  []*colState // the columns decoded: the output's, then Where's own
 	nout  int         // the output's columns are read[:nout]
@@ -133,11 +136,25 @@ func (r *reader) open(ra io.ReaderAt, size int64) (err error) {
 			err = r.errorf("corrupt file: %v: %w", p, readers.ErrFormat)
 		}
 	}()
-	f, err := pq.OpenFile(ra, size, pq.SkipPageIndex(true), pq.SkipBloomFilters(true), pq.ReadBufferSize(1<<20))
+	// parquet-go allocates the footer size the file states: check it first
+	var tail [8]byte
+	if size < 12 {
+		return r.errorf("%d bytes is too short for a Parquet file: %w", size, readers.ErrFormat)
+	}
+	if _, err := ra.ReadAt(tail[:], size-8); err != nil {
+		return r.errorf("%w", err)
+	}
+	if string(tail[4:]) != "PAR1" {
+		return r.errorf("no Parquet footer (the file does not end in PAR1): %w", readers.ErrFormat)
+	}
+	if n := int64(binary.LittleEndian.Uint32(tail[:4])); n > size-12 {
+		return r.errorf("footer of %d bytes in a file of %d: %w", n, size, readers.ErrFormat)
+	}
+	f, err := pq.OpenFile(ra, size, pq.SkipPageIndex(true), pq.SkipBloomFilters(true), pq.ReadBufferSize(64<<10))
 	if err != nil {
 		return r.errorf("%w: %w", readers.ErrFormat, err)
 	}
-	r.file = f
+	r.file, r.ra, r.size = f, ra, size
 	md := f.Metadata()
 	if r.cols, err = schemaColumns(md.Schema); err != nil {
 		return r.errorf("schema: %w: %w", err, readers.ErrFormat)
@@ -394,16 +411,15 @@ func (r *reader) cursors(g int) (curs []*cursor, err error) {
 			curs, err = nil, r.errorf("row group %d: corrupt column chunk: %v: %w", g, p, readers.ErrFormat)
 		}
 	}()
-	chunks := r.file.RowGroups()[g].ColumnChunks()
 	rg := &r.file.Metadata().RowGroups[g]
 	for _, st := range r.read {
-		cc, ok := chunks[st.c.leaf].(*pq.FileColumnChunk)
-		if !ok {
-			closeAll(curs)
-			return nil, r.errorf("row group %d, column %q: not a file column chunk: %w", g, st.c.name, readers.ErrFormat)
-		}
 		md := &rg.Columns[st.c.leaf].MetaData
-		curs = append(curs, newCursor(st, cc, md))
+		cu, err := newCursor(st, r.ra, r.size, md, rg.NumRows)
+		if err != nil {
+			closeAll(curs)
+			return nil, r.errorf("row group %d, column %q: %w", g, st.c.name, err)
+		}
+		curs = append(curs, cu)
 		r.stats.ColumnChunks++
 		r.stats.Bytes += md.TotalCompressedSize
 	}

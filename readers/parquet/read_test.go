@@ -380,8 +380,8 @@ func TestTypesOverride(t *testing.T) {
 	}
 }
 
-// Past the dictionary cap a String column continues plain; values do not
-// change.
+// Past the cap of the read's shared dictionary a String column's chunks
+// hold their row group's dictionary; values do not change.
 func TestDictionaryCap(t *testing.T) {
 	defer func(n int) { dictMaxEntries = n }(dictMaxEntries)
 	dictMaxEntries = 50
@@ -398,8 +398,22 @@ func TestDictionaryCap(t *testing.T) {
 	if err := equalFrames(in, got); err != nil {
 		t.Fatal(err)
 	}
-	if !chunks[0].MustColumn("cat").IsDict() || chunks[len(chunks)-1].MustColumn("cat").IsDict() {
-		t.Fatal("want the first chunk encoded and the last plain")
+	// the shared dictionary fills up in the second row group; from then on
+	// chunks hold their row group's own dictionary
+	first, last := chunks[0].MustColumn("cat"), chunks[len(chunks)-1].MustColumn("cat")
+	d0, _ := first.Dictionary()
+	d1, _ := last.Dictionary()
+	if !first.IsDict() || !last.IsDict() || d0.Len() != dictMaxEntries || d1.Len() != 50 {
+		t.Fatalf("dictionaries: first %v (%d entries), last %v (%d entries)", first.IsDict(), d0.Len(), last.IsDict(), d1.Len())
+	}
+	got, chunks = readAll(t, path, readers.Options{ChunkRows: 200, NoDict: true}, Query{})
+	if err := equalFrames(in, got); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range chunks {
+		if c.MustColumn("cat").IsDict() {
+			t.Fatal("NoDict read a dictionary column")
+		}
 	}
 }
 

@@ -7,17 +7,20 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"unsafe"
 
 	"github.com/parquet-go/parquet-go/deprecated"
-	"github.com/parquet-go/parquet-go/encoding"
+	"github.com/parquet-go/parquet-go/encoding/bytestreamsplit"
+	"github.com/parquet-go/parquet-go/encoding/delta"
 	"github.com/parquet-go/parquet-go/format"
 	"github.com/sluicedata/sluice/frame"
-	"github.com/sluicedata/sluice/readers"
 )
 
 // source is the (non-null) values of one page, or of a dictionary, in their
 // physical representation. Only the field of the column's physical type is
-// set.
+// set; fixed-width values are views of the page's bytes where alignment
+// allows, else copies in the scratch slices, which are reused page after
+// page.
 type source struct {
 	n     int
 	i32   []int32
@@ -26,48 +29,211 @@ type source struct {
 	f32   []float32
 	f64   []float64
 	bits  []byte   // BOOLEAN, bit-packed, least significant bit first
-	bdata []byte   // BYTE_ARRAY values: bdata[boffs[i]:boffs[i+1]]
-	boffs []uint32 //
+	bdata []byte   // BYTE_ARRAY: value i is bdata[bpos[2i]:bpos[2i+1]]
+	bpos  []uint32 //
 	fdata []byte   // FIXED_LEN_BYTE_ARRAY values of c.size bytes
+
+	s32   []int32
+	s64   []int64
+	s96   []deprecated.Int96
+	sf32  []float32
+	sf64  []float64
+	sbyte []byte
+	soffs []uint32
 }
 
-// load fills s from a page's or dictionary's values, checking their shape.
-func (s *source) load(c *column, v encoding.Values, nvals int) error {
-	*s = source{}
-	switch c.phys {
-	case format.Boolean:
-		s.bits = v.Boolean()
-		s.n = min(nvals, len(s.bits)*8)
-	case format.Int32:
-		s.i32 = v.Int32()
-		s.n = len(s.i32)
-	case format.Int64:
-		s.i64 = v.Int64()
-		s.n = len(s.i64)
-	case format.Int96:
-		s.i96 = v.Int96()
-		s.n = len(s.i96)
-	case format.Float:
-		s.f32 = v.Float()
-		s.n = len(s.f32)
-	case format.Double:
-		s.f64 = v.Double()
-		s.n = len(s.f64)
-	case format.ByteArray:
-		s.bdata, s.boffs = v.ByteArray()
-		s.n = max(len(s.boffs)-1, 0)
-		for i := range s.n {
-			if s.boffs[i] > s.boffs[i+1] || int(s.boffs[i+1]) > len(s.bdata) {
-				return fmt.Errorf("byte array offsets out of order: %w", readers.ErrFormat)
+// nativeLE: the machine stores integers little-endian, as Parquet does.
+var nativeLE = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// view returns the n little-endian values at the start of b as a []T: the
+// bytes themselves when aligned, else a copy in *scratch.
+func view[T int32 | int64 | float32 | float64 | deprecated.Int96](b []byte, n int, scratch *[]T) []T {
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	b = b[:n*size]
+	if n == 0 {
+		return nil
+	}
+	p := unsafe.Pointer(unsafe.SliceData(b))
+	if nativeLE && uintptr(p)%unsafe.Alignof(zero) == 0 {
+		return unsafe.Slice((*T)(p), n)
+	}
+	*scratch = grow(*scratch, n)
+	out := *scratch
+	if nativeLE {
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(out))), n*size), b)
+	} else {
+		binary.Decode(b, binary.LittleEndian, out)
+	}
+	return out
+}
+
+// decode sets s to the n values of data in encoding enc.
+func (s *source) decode(c *column, enc format.Encoding, data []byte, n int) error {
+	s.n = n
+	s.i32, s.i64, s.i96, s.f32, s.f64, s.bits, s.bdata, s.bpos, s.fdata = nil, nil, nil, nil, nil, nil, nil, nil, nil
+	short := func(have int) error {
+		return errCorrupt("%v page holds %d of its %d values", enc, have, n)
+	}
+	switch enc {
+	case format.Plain, format.PlainDictionary: // PLAIN_DICTIONARY: a legacy dictionary page's label
+		switch c.phys {
+		case format.Boolean:
+			if len(data) < (n+7)/8 {
+				return short(len(data) * 8)
 			}
+			s.bits = data
+		case format.Int32:
+			if len(data) < 4*n {
+				return short(len(data) / 4)
+			}
+			s.i32 = view(data, n, &s.s32)
+		case format.Int64:
+			if len(data) < 8*n {
+				return short(len(data) / 8)
+			}
+			s.i64 = view(data, n, &s.s64)
+		case format.Int96:
+			if len(data) < 12*n {
+				return short(len(data) / 12)
+			}
+			s.i96 = view(data, n, &s.s96)
+		case format.Float:
+			if len(data) < 4*n {
+				return short(len(data) / 4)
+			}
+			s.f32 = view(data, n, &s.sf32)
+		case format.Double:
+			if len(data) < 8*n {
+				return short(len(data) / 8)
+			}
+			s.f64 = view(data, n, &s.sf64)
+		case format.ByteArray:
+			s.soffs = grow(s.soffs, 2*n)
+			p := 0
+			for i := range n {
+				if len(data)-p < 4 {
+					return short(i)
+				}
+				m := int(binary.LittleEndian.Uint32(data[p:]))
+				p += 4
+				if m < 0 || m > len(data)-p {
+					return errCorrupt("byte array value %d of %d bytes past the page end", i, m)
+				}
+				s.soffs[2*i], s.soffs[2*i+1] = uint32(p), uint32(p+m)
+				p += m
+			}
+			s.bdata, s.bpos = data, s.soffs
+		case format.FixedLenByteArray:
+			if len(data)/c.size < n {
+				return short(len(data) / c.size)
+			}
+			s.fdata = data
 		}
-	case format.FixedLenByteArray:
-		var size int
-		s.fdata, size = v.FixedLenByteArray()
-		if size != c.size {
-			return fmt.Errorf("fixed-length values of %d bytes, schema says %d: %w", size, c.size, readers.ErrFormat)
+		return nil
+	case format.RLE:
+		if c.phys != format.Boolean {
+			break
 		}
-		s.n = len(s.fdata) / c.size
+		if len(data) < 4 || int(binary.LittleEndian.Uint32(data)) > len(data)-4 {
+			return errCorrupt("RLE booleans: page too short")
+		}
+		vals := grow(s.sbyte, n)
+		s.sbyte = vals
+		if err := hybrid(vals, data[4:4+binary.LittleEndian.Uint32(data)], 1); err != nil {
+			return errCorrupt("RLE booleans: %v", err)
+		}
+		bits := make([]byte, (n+7)/8)
+		for i, v := range vals {
+			bits[i>>3] |= (v & 1) << (i & 7)
+		}
+		s.bits = bits
+		return nil
+	case format.DeltaBinaryPacked, format.DeltaLengthByteArray, format.DeltaByteArray:
+		if err := checkDeltaCount(data, n); err != nil {
+			return errCorrupt("%v: %v", enc, err)
+		}
+	}
+	var err error
+	var have int
+	switch {
+	case enc == format.DeltaBinaryPacked && c.phys == format.Int32:
+		s.s32, err = (&delta.BinaryPackedEncoding{}).DecodeInt32(s.s32[:0], data)
+		s.i32, have = s.s32, len(s.s32)
+	case enc == format.DeltaBinaryPacked && c.phys == format.Int64:
+		s.s64, err = (&delta.BinaryPackedEncoding{}).DecodeInt64(s.s64[:0], data)
+		s.i64, have = s.s64, len(s.s64)
+	case enc == format.DeltaLengthByteArray && c.phys == format.ByteArray:
+		s.sbyte, s.soffs, err = (&delta.LengthByteArrayEncoding{}).DecodeByteArray(s.sbyte[:0], data, s.soffs[:0])
+		have = s.pairs()
+	case enc == format.DeltaByteArray && c.phys == format.ByteArray:
+		s.sbyte, s.soffs, err = (&delta.ByteArrayEncoding{}).DecodeByteArray(s.sbyte[:0], data, s.soffs[:0])
+		have = s.pairs()
+	case enc == format.DeltaByteArray && c.phys == format.FixedLenByteArray:
+		s.sbyte, err = (&delta.ByteArrayEncoding{}).DecodeFixedLenByteArray(s.sbyte[:0], data, c.size)
+		s.fdata, have = s.sbyte, len(s.sbyte)/c.size
+	case enc == format.ByteStreamSplit && c.phys == format.Float:
+		s.sf32, err = (&bytestreamsplit.Encoding{}).DecodeFloat(s.sf32[:0], data)
+		s.f32, have = s.sf32, len(s.sf32)
+	case enc == format.ByteStreamSplit && c.phys == format.Double:
+		s.sf64, err = (&bytestreamsplit.Encoding{}).DecodeDouble(s.sf64[:0], data)
+		s.f64, have = s.sf64, len(s.sf64)
+	case enc == format.ByteStreamSplit && c.phys == format.Int32:
+		s.s32, err = (&bytestreamsplit.Encoding{}).DecodeInt32(s.s32[:0], data)
+		s.i32, have = s.s32, len(s.s32)
+	case enc == format.ByteStreamSplit && c.phys == format.Int64:
+		s.s64, err = (&bytestreamsplit.Encoding{}).DecodeInt64(s.s64[:0], data)
+		s.i64, have = s.s64, len(s.s64)
+	case enc == format.ByteStreamSplit && c.phys == format.FixedLenByteArray:
+		s.sbyte, err = (&bytestreamsplit.Encoding{}).DecodeFixedLenByteArray(s.sbyte[:0], data, c.size)
+		s.fdata, have = s.sbyte, len(s.sbyte)/c.size
+	default:
+		return errCorrupt("encoding %v of %v values is not supported", enc, c.phys)
+	}
+	if err != nil {
+		return errCorrupt("%v: %v", enc, err)
+	}
+	if have < n {
+		return short(have)
+	}
+	return nil
+}
+
+// pairs turns the contiguous offsets of decoded byte arrays (soffs, n+1
+// entries into sbyte) into bdata/bpos and returns the value count.
+func (s *source) pairs() int {
+	m := len(s.soffs) - 1
+	if m < 0 {
+		return 0
+	}
+	pos := make([]uint32, 2*m)
+	for i := range m {
+		pos[2*i], pos[2*i+1] = s.soffs[i], s.soffs[i+1]
+		if pos[2*i] > pos[2*i+1] || int(pos[2*i+1]) > len(s.sbyte) {
+			return i
+		}
+	}
+	s.bdata, s.bpos = s.sbyte, pos
+	return m
+}
+
+// checkDeltaCount checks that a delta encoding's header states at most n
+// values (the first block of DELTA_LENGTH_BYTE_ARRAY and DELTA_BYTE_ARRAY
+// is a DELTA_BINARY_PACKED header too), before a decoder allocates for them.
+func checkDeltaCount(data []byte, n int) error {
+	p := 0
+	for k := range 3 {
+		v, m := binary.Uvarint(data[p:])
+		if m <= 0 {
+			return fmt.Errorf("bad header")
+		}
+		p += m
+		if k == 0 && (v == 0 || v > 1<<20) {
+			return fmt.Errorf("block size %d", v)
+		}
+		if k == 2 && v > uint64(n) {
+			return fmt.Errorf("%d values in a page of %d", v, n)
+		}
 	}
 	return nil
 }
@@ -75,7 +241,7 @@ func (s *source) load(c *column, v encoding.Values, nvals int) error {
 // bytesAt returns byte-array or fixed-length value i.
 func (s *source) bytesAt(c *column, i int) []byte {
 	if c.phys == format.ByteArray {
-		return s.bdata[s.boffs[i]:s.boffs[i+1]]
+		return s.bdata[s.bpos[2*i]:s.bpos[2*i+1]]
 	}
 	return s.fdata[i*c.size : (i+1)*c.size]
 }
