@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"unsafe"
 
 	"github.com/parquet-go/parquet-go/format"
 	"github.com/sluicedata/sluice/frame"
@@ -37,9 +38,12 @@ func (d *strDict) add(b []byte) (uint32, bool) {
 		d.full = true
 		return 0, false
 	}
+	start := len(d.data)
 	d.data = append(d.data, b...)
 	d.offs = append(d.offs, int64(len(d.data)))
-	d.ids[string(b)] = uint32(id)
+	// the key aliases the entry's bytes: appends never overwrite them (a
+	// grown buffer leaves the old one to the keys that point into it)
+	d.ids[unsafe.String(unsafe.SliceData(d.data[start:]), len(b))] = uint32(id)
 	d.snap = nil
 	return uint32(id), true
 }
@@ -219,6 +223,11 @@ func (st *colState) loadDict(p *page) error {
 		}
 		st.dcol = nil
 		st.remap = nil
+		if st.sdict != nil && n > dictMaxEntries-len(st.sdict.ids) {
+			// a dictionary larger than the room left would most likely
+			// fill it up half-way: keep this and later row groups' own
+			st.sdict.full = true
+		}
 		if st.sdict != nil && !st.sdict.full {
 			remap := make([]uint32, n)
 			for i := range n {

@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
-	"sync/atomic"
 
 	pq "github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
@@ -349,37 +348,9 @@ func (r *reader) run(yield func(*frame.Frame, error) bool) {
 			yield(nil, err)
 			return
 		}
-		ok := true
-		for lo := int64(0); lo < rg.NumRows && ok; lo += int64(chunkRows) {
-			if err := r.ctx.Err(); err != nil {
-				closeAll(curs)
-				yield(nil, err)
-				return
-			}
-			m := int(min(int64(chunkRows), rg.NumRows-lo))
-			f, err := r.chunk(g, curs, m)
-			if err == nil {
-				r.stats.RowsRead += int64(m)
-				f, err = r.filter(f)
-			}
-			if err != nil {
-				closeAll(curs)
-				yield(nil, err)
-				return
-			}
-			if f.NumRows() == 0 {
-				continue
-			}
-			sent = true
-			r.stats.Rows += int64(f.NumRows())
-			if s := r.opt.Stats; s != nil {
-				s.Rows += int64(f.NumRows())
-			}
-			ok = yield(f, nil)
-		}
-		closeAll(curs)
+		ok, failed := r.group(g, curs, chunkRows, &sent, yield)
 		r.progress(rg)
-		if !ok {
+		if !ok || failed {
 			return
 		}
 	}
@@ -432,56 +403,115 @@ func closeAll(curs []*cursor) {
 	}
 }
 
-// chunk decodes the next m rows of every column read, in parallel.
-func (r *reader) chunk(g int, curs []*cursor, m int) (*frame.Frame, error) {
-	cols := make([]*frame.Column, len(curs))
-	errs := make([]error, len(curs))
-	work := func(k int) {
-		cu := curs[k]
-		defer func() {
-			if p := recover(); p != nil {
-				errs[k] = fmt.Errorf("corrupt data: %v: %w", p, readers.ErrFormat)
-				if testPanics {
-					errs[k] = fmt.Errorf("%w\n%s", errs[k], debug.Stack())
+// piece is one chunk's column, or the error that stopped it.
+type piece struct {
+	col *frame.Column
+	err error
+}
+
+// group yields the chunks of row group g. Each column is decoded by its own
+// goroutine, chunk after chunk, up to two chunks ahead of the consumer; a
+// semaphore lets at most GOMAXPROCS of them decode at once. Columns thus
+// decode in parallel without waiting for each other at every chunk (a
+// column whose page must be decompressed takes longer than one that goes
+// on with its current page). It reports whether to go on, and whether an
+// error was yielded.
+func (r *reader) group(g int, curs []*cursor, chunkRows int, sent *bool, yield func(*frame.Frame, error) bool) (ok, failed bool) {
+	rows := r.file.Metadata().RowGroups[g].NumRows
+	done := make(chan struct{})
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	chans := make([]chan piece, len(curs))
+	var wg sync.WaitGroup
+	for k, cu := range curs {
+		ch := make(chan piece, 2)
+		chans[k] = ch
+		wg.Go(func() {
+			defer close(ch)
+			for lo := int64(0); lo < rows; lo += int64(chunkRows) {
+				m := int(min(int64(chunkRows), rows-lo))
+				select {
+				case sem <- struct{}{}:
+				case <-done:
+					return
+				}
+				col, err := decodePiece(cu, m)
+				<-sem
+				select {
+				case ch <- piece{col, err}:
+				case <-done:
+					return
+				}
+				if err != nil {
+					return
 				}
 			}
-		}()
-		b := cu.newColBuf(m)
-		if errs[k] = cu.fill(b, 0, m); errs[k] == nil {
-			cols[k], errs[k] = b.column(cu.st)
-		}
+		})
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(curs))
-	if workers <= 1 {
-		for k := range curs {
-			work(k)
-		}
-	} else {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range workers {
-			wg.Go(func() {
-				for {
-					k := int(next.Add(1) - 1)
-					if k >= len(curs) {
-						return
-					}
-					work(k)
-				}
-			})
-		}
+	defer func() {
+		close(done)
 		wg.Wait()
-	}
-	for k, err := range errs {
+		closeAll(curs)
+	}()
+	for lo := int64(0); lo < rows; lo += int64(chunkRows) {
+		cols := make([]*frame.Column, len(curs)) // the frame keeps the slice
+		if err := r.ctx.Err(); err != nil {
+			yield(nil, err)
+			return false, true
+		}
+		m := int(min(int64(chunkRows), rows-lo))
+		for k, ch := range chans {
+			p, open := <-ch
+			if !open {
+				p.err = errCorrupt("internal error: column ended early")
+			}
+			if p.err != nil {
+				yield(nil, r.errorf("row group %d, column %q: %w", g, curs[k].st.c.name, p.err))
+				return false, true
+			}
+			cols[k] = p.col
+		}
+		f, err := frame.New(cols...)
+		if err == nil {
+			r.stats.RowsRead += int64(m)
+			f, err = r.filter(f)
+		} else {
+			err = r.errorf("row group %d: %w", g, err)
+		}
 		if err != nil {
-			return nil, r.errorf("row group %d, column %q: %w", g, curs[k].st.c.name, err)
+			yield(nil, err)
+			return false, true
+		}
+		if f.NumRows() == 0 {
+			continue
+		}
+		*sent = true
+		r.stats.Rows += int64(f.NumRows())
+		if s := r.opt.Stats; s != nil {
+			s.Rows += int64(f.NumRows())
+		}
+		if !yield(f, nil) {
+			return false, false
 		}
 	}
-	f, err := frame.New(cols...)
-	if err != nil {
-		return nil, r.errorf("row group %d: %w", g, err)
+	return true, false
+}
+
+// decodePiece decodes the next m rows of a column chunk; a panic in the
+// decoders (a corrupt page they did not catch) is an error.
+func decodePiece(cu *cursor, m int) (col *frame.Column, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			col, err = nil, fmt.Errorf("corrupt data: %v: %w", p, readers.ErrFormat)
+			if testPanics {
+				err = fmt.Errorf("%w\n%s", err, debug.Stack())
+			}
+		}
+	}()
+	b := cu.newColBuf(m)
+	if err := cu.fill(b, 0, m); err != nil {
+		return nil, err
 	}
-	return f, nil
+	return b.column(cu.st)
 }
 
 // testPanics adds stacks to recovered panics (tests).
