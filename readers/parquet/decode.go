@@ -1,9 +1,11 @@
 package parquet
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"unsafe"
 
 	"github.com/parquet-go/parquet-go/format"
@@ -256,6 +258,14 @@ func grow[T any](s []T, n int) []T {
 
 func countValid(def []byte, maxDef byte) int {
 	k := 0
+	if maxDef == 1 {
+		// levels of bit width 1 are 0 or 1 (hybrid masks them): count the
+		// ones 8 at a time
+		for len(def) >= 8 {
+			k += bits.OnesCount64(binary.LittleEndian.Uint64(def))
+			def = def[8:]
+		}
+	}
 	for _, d := range def {
 		if d == maxDef {
 			k++

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	pq "github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/zstd"
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/readers"
 	"github.com/sluicedata/sluice/writers"
@@ -15,8 +17,8 @@ import (
 
 // FuzzScan reads arbitrary bytes as Parquet: a read ends with frames or an
 // error, never a panic (parquet-go's are recovered) or a hang. The seeds are
-// the corpus files, a file of sluice's own, and truncated and damaged
-// copies of them.
+// the corpus files, a file of sluice's own, one of every encoding and V2
+// pages, and truncated and damaged copies of them.
 //
 //	go test ./readers/parquet -run '^$' -fuzz FuzzScan -fuzztime 30s
 func FuzzScan(f *testing.F) {
@@ -36,6 +38,13 @@ func FuzzScan(f *testing.F) {
 		f.Fatal(err)
 	}
 	seeds = append(seeds, b)
+	// every encoding parquet-go writes, in V2 pages
+	rows, _ := encRows(200)
+	var buf bytes.Buffer
+	if err := pq.Write(&buf, rows, pq.Compression(&zstd.Codec{}), pq.DataPageVersion(2), pq.PageBufferSize(512)); err != nil {
+		f.Fatal(err)
+	}
+	seeds = append(seeds, buf.Bytes())
 	for _, s := range seeds {
 		f.Add(s)
 		f.Add(s[:len(s)/2])

@@ -339,6 +339,9 @@ func hybrid[T uint8 | int32](dst []T, src []byte, bw uint) error {
 			for j := range w {
 				v |= uint32(src[i+j]) << (8 * j)
 			}
+			if bw < 32 {
+				v &= 1<<bw - 1
+			}
 			i += w
 			fill(dst[k:k+take], T(v))
 			k += take
