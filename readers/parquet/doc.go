@@ -1,5 +1,6 @@
 // Package parquet reads Parquet files into typed [frame.Frame] chunks,
-// streaming, with github.com/parquet-go/parquet-go's page decoders.
+// streaming, with its own page reader over github.com/parquet-go/parquet-go
+// (footer, schema and some value decoders).
 //
 // Importing the package registers ".parquet" with readers.RegisterFormat,
 // so readers.Open, readers.Files and readers.Glob (a folder of part files:
@@ -14,11 +15,21 @@
 // A read yields one row group at a time, in slices of at most
 // Options.ChunkRows rows (a chunk never spans two row groups, so a file of
 // small row groups gives small chunks). Only the projected columns' chunks
-// are read and decoded (Options.Columns, in that order), page by page; the
-// columns of a chunk are decoded on up to GOMAXPROCS goroutines. Memory is
-// about one chunk of the projected columns plus one page per column. A file
-// with no rows (or whose rows are all filtered out) yields one empty frame
-// with the columns, as an empty CSV does.
+// are read and decoded (Options.Columns, in that order), page by page.
+// Each column is decoded by its own goroutine up to two chunks ahead of the
+// consumer, at most GOMAXPROCS of them at once, so memory is about three
+// chunks of the projected columns plus one page per column. A file with no
+// rows (or whose rows are all filtered out) yields one empty frame with the
+// columns, as an empty CSV does.
+//
+// Pages are decoded by this package (parquet-go reads the footer and
+// provides the delta and byte-stream-split decoders): data pages V1 and V2;
+// PLAIN, RLE_DICTIONARY / PLAIN_DICTIONARY, RLE (booleans),
+// DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY and
+// BYTE_STREAM_SPLIT values; UNCOMPRESSED, SNAPPY, GZIP, BROTLI, ZSTD and
+// LZ4_RAW pages (not the Hadoop-framed LZ4 nor LZO; not encrypted files).
+// Every size a file states is checked before anything is allocated for
+// it; a page over 256 MiB or 2^27 values is refused as corrupt.
 //
 // # Types
 //
@@ -59,12 +70,14 @@
 // # Dictionary strings
 //
 // A String column whose column chunks are dictionary-encoded is read as a
-// dictionary-encoded frame column (frame.Column.IsDict): each row group's
-// dictionary is decoded once and merged into one dictionary for the whole
-// read, so chunks concatenate encoded. Past 65,536 distinct values, or with
-// Options.NoDict, the column is read plain; values are the same either way.
-// Dictionary-encoded numbers (Polars writes them) decode their dictionary
-// once per row group too.
+// dictionary-encoded frame column (frame.Column.IsDict), each row group's
+// dictionary decoded once. While they fit in 65,536 entries, the row
+// groups' dictionaries are merged into one the whole read shares, so chunks
+// concatenate encoded (frame.Concat); past that (a column of many distinct
+// values), each chunk refers to its own row group's dictionary. Pages the
+// writer fell back to PLAIN for, and Options.NoDict, give plain columns.
+// Values are the same either way. Dictionary-encoded numbers (Polars
+// writes them) decode their dictionary once per row group too.
 //
 // # Options
 //

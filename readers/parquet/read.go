@@ -61,10 +61,9 @@ func Open(ctx context.Context, path string, opt readers.Options) iter.Seq2[*fram
 
 // Scan reads the Parquet file at path as a stream of frames of at most
 // opt.ChunkRows rows, one row group (or a slice of one) at a time, holding
-// about one chunk per column in memory (plus parquet-go's page buffers),
-// never the whole file. It decodes the columns of a chunk on up to
-// GOMAXPROCS goroutines. See the package documentation for types, options
-// and errors.
+// about three chunks of the columns read in memory (plus a page per column),
+// never the whole file; it decodes the columns on up to GOMAXPROCS
+// goroutines. See the package documentation for types, options and errors.
 func Scan(ctx context.Context, path string, opt readers.Options, q Query) iter.Seq2[*frame.Frame, error] {
 	return func(yield func(*frame.Frame, error) bool) {
 		fh, err := os.Open(path)
