@@ -37,7 +37,15 @@ const parquetBatch = 4096
 //	String   → BYTE_ARRAY, logical type STRING (UTF8)
 //	Bool     → BOOLEAN
 //	Date     → INT32, logical type DATE (days since 1970-01-01)
-//	Datetime → INT64, logical type TIMESTAMP(NANOS, isAdjustedToUTC=true)
+//	Datetime → INT64, logical type TIMESTAMP(MICROS, isAdjustedToUTC=true)
+//
+// Datetime columns are written in Options.ParquetTimestampUnit: microseconds
+// by default, the unit Spark 3 reads without a setting and duckdb-go scans
+// into time.Time (TIMESTAMP(NANOS) needs spark.sql.legacy settings there and
+// a cast in DuckDB's database/sql driver). A frame holds nanoseconds, so
+// in microseconds (or milliseconds) the digits below the unit are dropped,
+// rounding toward the past (floor: 1969-12-31 23:59:59.9999995 becomes
+// …59.999999, never 1970); [ParquetNanos] keeps every nanosecond.
 //
 // Pages are compressed with zstd at its fastest level: every Parquet reader
 // (Arrow, DuckDB, Spark, pandas, Polars) reads it, and in
@@ -61,6 +69,7 @@ const parquetBatch = 4096
 // destination directory and renamed into place by Close.
 type ParquetWriter struct {
 	af     *atomicFile
+	tsUnit TimestampUnit
 	buf    *bufio.Writer
 	pw     *parquet.GenericWriter[any]
 	cols   []*parquet.ColumnWriter
@@ -77,16 +86,66 @@ type ParquetWriter struct {
 	maxBytes  int64
 }
 
-// NewParquet creates a Parquet writer for path; see [Create]. Options other
-// than the path are ignored (Parquet has no header or delimiter).
+// TimestampUnit is the unit of the Parquet TIMESTAMP columns a
+// [ParquetWriter] writes; see Options.ParquetTimestampUnit.
+type TimestampUnit uint8
+
+// Timestamp units. The zero value, ParquetMicros, is the default.
+const (
+	ParquetMicros TimestampUnit = iota // TIMESTAMP(MICROS)
+	ParquetMillis                      // TIMESTAMP(MILLIS)
+	ParquetNanos                       // TIMESTAMP(NANOS): exact, but Spark 3 and duckdb-go need settings or casts
+)
+
+// String returns "micros", "millis" or "nanos".
+func (u TimestampUnit) String() string {
+	switch u {
+	case ParquetMicros:
+		return "micros"
+	case ParquetMillis:
+		return "millis"
+	case ParquetNanos:
+		return "nanos"
+	}
+	return fmt.Sprintf("TimestampUnit(%d)", uint8(u))
+}
+
+// node returns the unit's TIMESTAMP node.
+func (u TimestampUnit) node() parquet.Node {
+	switch u {
+	case ParquetMillis:
+		return parquet.Timestamp(parquet.Millisecond)
+	case ParquetNanos:
+		return parquet.Timestamp(parquet.Nanosecond)
+	}
+	return parquet.Timestamp(parquet.Microsecond)
+}
+
+// nanos returns the number of nanoseconds in one unit.
+func (u TimestampUnit) nanos() int64 {
+	switch u {
+	case ParquetMillis:
+		return 1e6
+	case ParquetNanos:
+		return 1
+	}
+	return 1e3
+}
+
+// NewParquet creates a Parquet writer for path; see [Create]. Of the
+// options only ParquetTimestampUnit applies (Parquet has no header or
+// delimiter); an unknown unit is an error.
 func NewParquet(path string, opt Options) (*ParquetWriter, error) {
-	_ = opt
+	if opt.ParquetTimestampUnit > ParquetNanos {
+		return nil, fmt.Errorf("writers: %s: parquet: unknown timestamp unit %v", path, opt.ParquetTimestampUnit)
+	}
 	af, err := newAtomicFile(path)
 	if err != nil {
 		return nil, err
 	}
 	return &ParquetWriter{
 		af:       af,
+		tsUnit:   opt.ParquetTimestampUnit,
 		buf:      bufio.NewWriterSize(af.f, 1<<20),
 		maxRows:  DefaultParquetRowGroupRows,
 		maxBytes: DefaultParquetRowGroupBytes,
@@ -113,8 +172,9 @@ func (pw *ParquetWriter) Rows() int64 { return pw.rows }
 // [ParquetWriter]).
 var parquetCodec compress.Codec = &zstd.Codec{Level: zstd.SpeedFastest}
 
-// parquetNode returns the OPTIONAL leaf node of a frame type.
-func parquetNode(t frame.Type) (parquet.Node, error) {
+// parquetNode returns the OPTIONAL leaf node of a frame type, Datetime in
+// unit u.
+func parquetNode(t frame.Type, u TimestampUnit) (parquet.Node, error) {
 	var n parquet.Node
 	switch t {
 	case frame.Int64:
@@ -128,7 +188,7 @@ func parquetNode(t frame.Type) (parquet.Node, error) {
 	case frame.Date:
 		n = parquet.Date()
 	case frame.Datetime:
-		n = parquet.Timestamp(parquet.Nanosecond)
+		n = u.node()
 	default:
 		return nil, fmt.Errorf("writers: parquet: unsupported column type %v", t)
 	}
@@ -140,7 +200,7 @@ func (pw *ParquetWriter) start(chunk *frame.Frame) error {
 	names, types := chunk.Names(), chunk.Types()
 	fields := make(orderedGroup, len(names))
 	for i, t := range types {
-		n, err := parquetNode(t)
+		n, err := parquetNode(t, pw.tsUnit)
 		if err != nil {
 			return fmt.Errorf("%w (column %q)", err, names[i])
 		}
@@ -206,7 +266,7 @@ func (pw *ParquetWriter) write(chunk *frame.Frame) error {
 	for lo := 0; lo < n; {
 		hi := min(n, lo+parquetBatch, lo+int(pw.maxRows-pw.groupRows))
 		for k, c := range cols {
-			vals, err := appendParquetValues(pw.vals[:0], c, k, lo, hi)
+			vals, err := appendParquetValues(pw.vals[:0], c, k, lo, hi, pw.tsUnit.nanos())
 			pw.vals = vals
 			if err != nil {
 				return fmt.Errorf("writers: %s: %w", pw.af.path, err)
@@ -238,19 +298,35 @@ func (pw *ParquetWriter) flushGroup() error {
 	return nil
 }
 
-// appendParquetValues appends values [lo, hi) of c, as leaf column k, to dst.
-func appendParquetValues(dst []parquet.Value, c *frame.Column, k, lo, hi int) ([]parquet.Value, error) {
+// appendParquetValues appends values [lo, hi) of c, as leaf column k, to dst;
+// Datetime values in units of tsNanos nanoseconds (rounded down).
+func appendParquetValues(dst []parquet.Value, c *frame.Column, k, lo, hi int, tsNanos int64) ([]parquet.Value, error) {
 	valid := c.Validity()
 	null := parquet.NullValue().Level(0, 0, k)
 	isNull := func(i int) bool { return valid != nil && valid[i>>6]&(1<<(uint(i)&63)) == 0 }
 	switch c.Type() {
-	case frame.Int64, frame.Datetime:
+	case frame.Int64:
 		for i, v := range c.Int64s()[lo:hi] {
 			if isNull(lo + i) {
 				dst = append(dst, null)
 			} else {
 				dst = append(dst, parquet.Int64Value(v).Level(0, 1, k))
 			}
+		}
+	case frame.Datetime:
+		for i, v := range c.Int64s()[lo:hi] {
+			if isNull(lo + i) {
+				dst = append(dst, null)
+				continue
+			}
+			if tsNanos > 1 {
+				q := v / tsNanos
+				if v%tsNanos < 0 {
+					q-- // floor, not truncation toward zero
+				}
+				v = q
+			}
+			dst = append(dst, parquet.Int64Value(v).Level(0, 1, k))
 		}
 	case frame.Date:
 		for i, v := range c.Int64s()[lo:hi] {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -82,9 +83,11 @@ func parquetSample(n int, seed uint64) *frame.Frame {
 
 // readParquet reads a Parquet file written by ParquetWriter back into a
 // frame with parquet-go's own reader, checking the schema on the way: column
-// order and names, physical and logical types, every column optional. It
-// returns the frame and the row count of each row group.
-func readParquet(t *testing.T, path string, want *frame.Frame) (*frame.Frame, []int64) {
+// order and names, physical and logical types (timestamps in unit u), every
+// column optional. Datetime columns hold the file's values as they are (in
+// unit u: compare with inUnit(want, u)). It returns the frame and the row
+// count of each row group.
+func readParquet(t *testing.T, path string, want *frame.Frame, u TimestampUnit) (*frame.Frame, []int64) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -136,7 +139,14 @@ func readParquet(t *testing.T, path string, want *frame.Frame) (*frame.Frame, []
 			ts, isTS := lt.(*format.TimestampType)
 			ok = ok && phys == format.Int64 && isTS && ts.IsAdjustedToUTC
 			if ok {
-				_, ok = ts.Unit.Value.(*format.NanoSeconds)
+				switch u {
+				case ParquetMicros:
+					_, ok = ts.Unit.Value.(*format.MicroSeconds)
+				case ParquetMillis:
+					_, ok = ts.Unit.Value.(*format.MilliSeconds)
+				case ParquetNanos:
+					_, ok = ts.Unit.Value.(*format.NanoSeconds)
+				}
 			}
 		}
 		if !ok {
@@ -202,6 +212,28 @@ func readParquet(t *testing.T, path string, want *frame.Frame) (*frame.Frame, []
 		cols[k] = b.Build(fields[k].Name())
 	}
 	return frame.Must(frame.New(cols...)), groups
+}
+
+// inUnit returns f with its Datetime columns counted in unit u (floor
+// division of the nanoseconds), as a ParquetWriter stores them.
+func inUnit(f *frame.Frame, u TimestampUnit) *frame.Frame {
+	cols := f.Columns()
+	for k, c := range cols {
+		if c.Type() != frame.Datetime {
+			continue
+		}
+		d := big.NewInt(u.nanos())
+		vals := make([]int64, c.Len())
+		valid := make([]bool, c.Len())
+		for i := range vals {
+			if valid[i] = !c.IsNull(i); valid[i] {
+				// big.Int.Div is Euclidean: the floor for a positive divisor
+				vals[i] = new(big.Int).Div(big.NewInt(c.Int64(i)), d).Int64()
+			}
+		}
+		cols[k] = frame.MustColumn(frame.NewDatetime(c.Name(), vals, valid))
+	}
+	return frame.Must(frame.New(cols...))
 }
 
 // assertExact compares two frames value by value: nulls, and the bits of
@@ -284,8 +316,12 @@ func writeAndReadBack(t *testing.T, w Writer, path string, in *frame.Frame, chun
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	got, groups := readParquet(t, path, in)
-	assertExact(t, in, got)
+	u := ParquetMicros
+	if pw, ok := w.(*ParquetWriter); ok {
+		u = pw.tsUnit
+	}
+	got, groups := readParquet(t, path, in, u)
+	assertExact(t, inUnit(in, u), got)
 	return groups
 }
 
@@ -312,8 +348,8 @@ func TestParquetRoundTrip(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	got, groups := readParquet(t, path, in)
-	assertExact(t, in, got)
+	got, groups := readParquet(t, path, in, ParquetMicros)
+	assertExact(t, inUnit(in, ParquetMicros), got)
 	if fmt.Sprint(groups) != "[3000 3000 3000 1000]" {
 		t.Fatalf("row groups %v", groups)
 	}
@@ -443,8 +479,53 @@ func TestParquetSchemaMismatch(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := readParquet(t, path, in)
-	assertExact(t, in, got)
+	got, _ := readParquet(t, path, in, ParquetMicros)
+	assertExact(t, inUnit(in, ParquetMicros), got)
+}
+
+// Every timestamp unit: the schema says it, values are floored to it
+// (toward the past, so an instant before 1970 keeps its second), and
+// nanoseconds keep every value, the int64 extremes included.
+func TestParquetTimestampUnits(t *testing.T) {
+	for _, u := range []TimestampUnit{ParquetMicros, ParquetMillis, ParquetNanos} {
+		t.Run(u.String(), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "t.parquet")
+			w, err := NewParquet(path, Options{ParquetTimestampUnit: u})
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := parquetSample(2000, 7)
+			groups := writeAndReadBack(t, w, path, in, 700)
+			if len(groups) != 1 {
+				t.Fatalf("row groups %v", groups)
+			}
+			// spot checks of the floor, independent of inUnit
+			f := frame.Must(frame.New(frame.MustColumn(frame.NewDatetime("at", []int64{-1, -1_000_001, 1_999_999, 1}, nil))))
+			path2 := filepath.Join(t.TempDir(), "t2.parquet")
+			w2, err := NewParquet(path2, Options{ParquetTimestampUnit: u})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w2.Write(f); err != nil {
+				t.Fatal(err)
+			}
+			if err := w2.Close(); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := readParquet(t, path2, f, u)
+			want := map[TimestampUnit]string{
+				ParquetMicros: "[-1 -1001 1999 0]",
+				ParquetMillis: "[-1 -2 1 0]",
+				ParquetNanos:  "[-1 -1000001 1999999 1]",
+			}[u]
+			if s := fmt.Sprint(got.ColumnAt(0).Int64s()); s != want {
+				t.Fatalf("stored %s, want %s", s, want)
+			}
+		})
+	}
+	if _, err := NewParquet(filepath.Join(t.TempDir(), "x.parquet"), Options{ParquetTimestampUnit: ParquetNanos + 1}); err == nil {
+		t.Fatal("an unknown unit was accepted")
+	}
 }
 
 // A date beyond INT32 days fails the write, and then Close leaves nothing.

@@ -49,6 +49,9 @@ type Options struct {
 	// OnNewSheet, if set, is called when the xlsx writer starts an overflow
 	// sheet, so callers can say so.
 	OnNewSheet func(name string, firstRow int64)
+	// ParquetTimestampUnit is the unit of Parquet TIMESTAMP columns (Datetime
+	// columns); the zero value is ParquetMicros. See [ParquetWriter].
+	ParquetTimestampUnit TimestampUnit
 }
 
 // Sentinel errors.
