@@ -289,10 +289,10 @@ type reader struct {
 	cols  []*column
 	index map[string]int // key → index in cols
 	// types of the yielded columns, and their builders
-	outNames []string
-	outTypes []frame.Type
-	builders []frame.Builder
-	slot     []int // per yielded column: index in p.fields of this record's value, or -1
+	outNames  []string
+	outTypes  []frame.Type
+	builders  []frame.Builder
+	slot      []int // per yielded column: index in p.fields of this record's value, or -1
 	rows      int
 	chunksOut int
 	records   int64
