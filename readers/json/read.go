@@ -116,7 +116,7 @@ func reopener(r io.Reader) func() (io.Reader, func(), error) {
 	return func() (io.Reader, func(), error) {
 		if opened {
 			if _, err := seeker.Seek(start, io.SeekStart); err != nil {
-				return nil, nil, err
+				return nil, nil, fmt.Errorf("readers/json: second pass: %w", err)
 			}
 		}
 		opened = true
@@ -349,7 +349,7 @@ func run(ctx context.Context, name string, open func() (io.Reader, func(), error
 	fail := func(err error) { yield(nil, err) }
 	r, closeFn, err := open()
 	if err != nil {
-		fail(rd.errAt("", "", err))
+		fail(err) // names the file already
 		return
 	}
 	once := closeFn == nil
@@ -394,7 +394,7 @@ func run(ctx context.Context, name string, open func() (io.Reader, func(), error
 	if twoPass {
 		closeFn()
 		if r, closeFn, err = open(); err != nil {
-			fail(rd.errAt("", "", err))
+			fail(err)
 			return
 		}
 		if rd.src, err = newSource(r); err != nil {
