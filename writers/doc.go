@@ -28,8 +28,12 @@
 //
 //	import _ "github.com/sluicedata/sluice/writers/xlsx"
 //
-// (The former writers.NewXLSX and writers.NewParquet are xlsx.NewEncoder and
-// parquet.NewEncoder there, over an io.Writer; for a file use Create.)
+// What moved: writers.NewXLSX and writers.NewParquet are xlsx.NewEncoder and
+// parquet.NewEncoder there, over an io.Writer (for a file use Create, or
+// [CreateEncoder] to set encoder options such as Parquet row-group limits);
+// MaxXLSXRows is xlsx.MaxRows; DefaultParquetRowGroupRows and
+// DefaultParquetRowGroupBytes are parquet.DefaultRowGroupRows and
+// parquet.DefaultRowGroupBytes. NewCSV stays, returning a Writer.
 //
 // # Files and streams
 //

@@ -221,12 +221,28 @@ func Create(path string, opt Options) (Writer, error) {
 	if err != nil {
 		return nil, err
 	}
+	return CreateEncoder(path, func(w io.Writer) (Encoder, error) { return f.New(w, opt) })
+}
+
+// CreateEncoder is [Create] with an encoder the caller makes, for settings
+// Options does not have; for example Parquet row groups of 100,000 rows:
+//
+//	w, err := writers.CreateEncoder(path, func(w io.Writer) (writers.Encoder, error) {
+//		enc, err := parquet.NewEncoder(w, writers.Options{})
+//		if err == nil {
+//			enc.SetRowGroupLimits(100_000, 0)
+//		}
+//		return enc, err
+//	})
+//
+// The file is written atomically as by Create.
+func CreateEncoder(path string, newEncoder func(w io.Writer) (Encoder, error)) (Writer, error) {
 	af, err := newAtomicFile(path)
 	if err != nil {
 		return nil, err
 	}
 	bw := bufio.NewWriterSize(af.f, 1<<20)
-	enc, err := f.New(bw, opt)
+	enc, err := newEncoder(bw)
 	if err != nil {
 		af.abort()
 		return nil, fmt.Errorf("writers: %s: %w", path, err)
