@@ -275,3 +275,36 @@ func TestRegisterMisuse(t *testing.T) {
 	}()
 	Register(Format{Name: "x"})
 }
+
+// A format registered later takes over an extension; registering a name
+// again replaces its extensions.
+func TestRegisterReplaces(t *testing.T) {
+	mk := func(name string, exts ...string) Format {
+		return Format{Name: name, Exts: exts, New: func(w io.Writer, _ Options) (Encoder, error) {
+			return &failing{w: w}, nil
+		}}
+	}
+	defer func() {
+		formatsMu.Lock()
+		delete(formats, "test-a")
+		delete(formats, "test-b")
+		delete(extFormat, ".ta")
+		delete(extFormat, ".tb")
+		formatsMu.Unlock()
+	}()
+	Register(mk("test-a", ".ta"))
+	Register(mk("test-b", "TA", ".tb"))
+	if f, err := byExt("x.ta"); err != nil || f.Name != "test-b" {
+		t.Fatalf("x.ta: %v %v", f.Name, err)
+	}
+	Register(mk("test-b", ".tb"))
+	if f, err := byExt("x.ta"); err != nil || f.Name != "test-a" {
+		t.Fatalf("x.ta after test-b dropped it: %v %v", f.Name, err)
+	}
+	if _, err := byExt("x.tc"); !errors.Is(err, ErrFormat) {
+		t.Fatalf("x.tc: %v", err)
+	}
+	if f, err := byName("TEST-B"); err != nil || !slices.Equal(f.Exts, []string{".tb"}) {
+		t.Fatalf("test-b: %v %v", f.Exts, err)
+	}
+}

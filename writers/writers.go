@@ -112,14 +112,16 @@ type Format struct {
 
 var (
 	formatsMu sync.RWMutex
-	formats   = map[string]Format{}
+	formats   = map[string]Format{} // by lower-case name
+	extFormat = map[string]string{} // extension → name of the format registered last for it
 )
 
 // Register makes a format known to [Create] (by its extensions and name)
 // and [New] (by name). A format package calls it from its init function, so
 // importing the package (github.com/sluicedata/sluice/writers/xlsx,
 // …/writers/parquet) is enough. Registering a name again replaces the
-// earlier format; an extension registered by two formats goes to the later.
+// earlier format (and its extensions); an extension registered by two
+// formats goes to the later.
 // Register panics if f has no Name or no New: that is a programming error,
 // like database/sql.Register with a nil driver.
 func Register(f Format) {
@@ -134,9 +136,13 @@ func Register(f Format) {
 		}
 		f.Exts[i] = e
 	}
+	name := strings.ToLower(f.Name)
 	formatsMu.Lock()
 	defer formatsMu.Unlock()
-	formats[strings.ToLower(f.Name)] = f
+	formats[name] = f
+	for _, e := range f.Exts {
+		extFormat[e] = name
+	}
 }
 
 // Formats returns the registered formats, sorted by name: csv, json, ndjson
@@ -175,16 +181,20 @@ func byName(name string) (Format, error) {
 func byExt(path string) (Format, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	formatsMu.RLock()
-	var best Format
-	found := false
-	for _, f := range formats {
-		if slices.Contains(f.Exts, ext) && (!found || f.Name < best.Name) {
-			best, found = f, true
+	f, found := formats[extFormat[ext]]
+	if !found || !slices.Contains(f.Exts, ext) {
+		// a later Register of that name dropped ext: any other format
+		// listing it, the first by name
+		found = false
+		for _, g := range formats {
+			if slices.Contains(g.Exts, ext) && (!found || g.Name < f.Name) {
+				f, found = g, true
+			}
 		}
 	}
 	formatsMu.RUnlock()
 	if found {
-		return best, nil
+		return f, nil
 	}
 	return Format{}, fmt.Errorf("writers: %s: %w%s", path, ErrFormat, hint(strings.TrimPrefix(ext, ".")))
 }
