@@ -10,8 +10,9 @@
 // Workbooks are written with excelize's StreamWriter. Numbers are stored as
 // numbers (Int64 and Float64 alike; Excel holds every number as a double, so
 // integers beyond 2^53 lose digits), booleans as booleans, strings as
-// strings, dates and datetimes as dated numbers with the formats m/d/yy and
-// m/d/yy h:mm, nulls as empty cells. Options.Sheet names the sheet
+// strings, dates and datetimes as dated numbers with Excel's built-in
+// formats 14 and 22 (m/d/yyyy and m/d/yyyy h:mm in an English locale), nulls
+// as empty cells. Options.Sheet names the sheet
 // ("Sheet1" by default); a sheet that reaches Excel's 1,048,576-row limit is
 // continued in a new sheet ("Sheet1 (2)", …) that repeats the header, and
 // Options.OnNewSheet is told. Options.NoHeader omits the header row.

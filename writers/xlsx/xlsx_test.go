@@ -3,6 +3,7 @@ package xlsx
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -139,4 +140,22 @@ func TestAbortLeavesNothing(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Fatalf("files left after abort: %v", entries)
 	}
+}
+
+func ExampleNewEncoder() {
+	var buf bytes.Buffer
+	enc, err := NewEncoder(&buf, writers.Options{Sheet: "data"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	f := frame.Must(frame.New(frame.MustColumn(frame.NewInt64("id", []int64{1, 2, 3}, nil))))
+	if err := enc.Write(f); err != nil {
+		fmt.Println(err)
+	}
+	if err := enc.Close(); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Println(enc.Sheets(), enc.Rows(), "rows, a zip file:", string(buf.Bytes()[:2]))
+	// Output: [data] 3 rows, a zip file: PK
 }
