@@ -1,8 +1,8 @@
 package writers
 
 import (
-	"bufio"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -10,90 +10,86 @@ import (
 	"github.com/sluicedata/sluice/frame"
 )
 
-// CSVWriter writes frames as RFC 4180 CSV (or TSV): fields holding the
-// delimiter, a quote, CR or LF are quoted with quotes doubled; nulls are empty
-// fields; floats use the shortest text that reads back to the same value;
-// dates are 2006-01-02 and datetimes RFC 3339 in UTC.
-type CSVWriter struct {
-	af     *atomicFile
-	w      *bufio.Writer
-	delim  byte
-	header bool
-	names  []string
-	types  []frame.Type
-	buf    []byte
-	closed bool
-	rows   int64
+func init() {
+	Register(Format{Name: "csv", Exts: []string{".csv", ".txt"}, New: func(w io.Writer, opt Options) (Encoder, error) {
+		return newCSVEncoder(w, opt, ',')
+	}})
+	Register(Format{Name: "tsv", Exts: []string{".tsv", ".tab"}, New: func(w io.Writer, opt Options) (Encoder, error) {
+		return newCSVEncoder(w, opt, '\t')
+	}})
 }
 
-// NewCSV creates a CSV writer for path; see [Create].
-func NewCSV(path string, opt Options) (*CSVWriter, error) {
-	d := opt.Delimiter
-	if d == 0 {
-		d = ','
-	}
-	if d >= utf8.RuneSelf || d == '"' || d == '\n' || d == '\r' {
-		return nil, fmt.Errorf("writers: invalid CSV delimiter %q", d)
-	}
-	af, err := newAtomicFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return &CSVWriter{af: af, w: bufio.NewWriterSize(af.f, 1<<20), delim: byte(d), header: !opt.NoHeader}, nil
+// csvEncoder writes RFC 4180 CSV (or TSV); see the package doc for the
+// value rules.
+type csvEncoder struct {
+	w             io.Writer
+	delim         byte
+	header        bool
+	started       bool
+	trueS, falseS string
+	buf           []byte
 }
 
-// Rows returns the number of data rows written so far.
-func (cw *CSVWriter) Rows() int64 { return cw.rows }
+// boolSpellings maps Options.BoolFormat to the spellings of true and false.
+var boolSpellings = map[string][2]string{
+	"":     {"true", "false"},
+	"true": {"true", "false"},
+	"TRUE": {"TRUE", "FALSE"},
+	"True": {"True", "False"},
+	"1":    {"1", "0"},
+}
 
-// Write implements [Writer].
-func (cw *CSVWriter) Write(chunk *frame.Frame) error {
-	if cw.closed {
-		return ErrClosed
+func newCSVEncoder(w io.Writer, opt Options, delim rune) (*csvEncoder, error) {
+	if opt.Delimiter != 0 {
+		delim = opt.Delimiter
 	}
-	if cw.names == nil {
-		cw.names, cw.types = chunk.Names(), chunk.Types()
-		if cw.header {
-			b := cw.buf[:0]
-			for i, n := range cw.names {
+	if delim >= utf8.RuneSelf || delim == '"' || delim == '\n' || delim == '\r' {
+		return nil, fmt.Errorf("delimiter %q: %w (want an ASCII character other than '\"', CR and LF)", delim, ErrOption)
+	}
+	b, ok := boolSpellings[opt.BoolFormat]
+	if !ok {
+		return nil, fmt.Errorf("BoolFormat %q: %w (want true, TRUE, True or 1)", opt.BoolFormat, ErrOption)
+	}
+	return &csvEncoder{w: w, delim: byte(delim), header: !opt.NoHeader, trueS: b[0], falseS: b[1]}, nil
+}
+
+// Write implements [Encoder].
+func (e *csvEncoder) Write(chunk *frame.Frame) error {
+	b := e.buf[:0]
+	if !e.started {
+		e.started = true
+		if e.header {
+			for i, n := range chunk.Names() {
 				if i > 0 {
-					b = append(b, cw.delim)
+					b = append(b, e.delim)
 				}
-				b = cw.appendField(b, []byte(n))
+				b = e.appendField(b, []byte(n))
 			}
 			b = append(b, '\n')
-			if _, err := cw.w.Write(b); err != nil {
-				return fmt.Errorf("writers: %s: %w", cw.af.path, err)
-			}
 		}
-	} else if err := checkSchema(cw.names, cw.types, chunk); err != nil {
-		return err
 	}
 	cols := chunk.Columns()
-	b := cw.buf[:0]
-	for r := 0; r < chunk.NumRows(); r++ {
+	for r := range chunk.NumRows() {
 		for k, c := range cols {
 			if k > 0 {
-				b = append(b, cw.delim)
+				b = append(b, e.delim)
 			}
-			b = cw.appendValue(b, c, r)
+			b = e.appendValue(b, c, r)
 		}
 		b = append(b, '\n')
 		if len(b) >= 64<<10 {
-			if _, err := cw.w.Write(b); err != nil {
-				return fmt.Errorf("writers: %s: %w", cw.af.path, err)
+			if _, err := e.w.Write(b); err != nil {
+				return err
 			}
 			b = b[:0]
 		}
 	}
-	if _, err := cw.w.Write(b); err != nil {
-		return fmt.Errorf("writers: %s: %w", cw.af.path, err)
-	}
-	cw.buf = b[:0]
-	cw.rows += int64(chunk.NumRows())
-	return nil
+	e.buf = b[:0]
+	_, err := e.w.Write(b)
+	return err
 }
 
-func (cw *CSVWriter) appendValue(b []byte, c *frame.Column, i int) []byte {
+func (e *csvEncoder) appendValue(b []byte, c *frame.Column, i int) []byte {
 	if c.IsNull(i) {
 		return b
 	}
@@ -101,11 +97,14 @@ func (cw *CSVWriter) appendValue(b []byte, c *frame.Column, i int) []byte {
 	case frame.Int64:
 		return strconv.AppendInt(b, c.Int64(i), 10)
 	case frame.Float64:
-		return strconv.AppendFloat(b, c.Float64(i), 'g', -1, 64)
+		return frame.AppendFloat(b, c.Float64(i))
 	case frame.Bool:
-		return strconv.AppendBool(b, c.Bool(i))
+		if c.Bool(i) {
+			return append(b, e.trueS...)
+		}
+		return append(b, e.falseS...)
 	case frame.String:
-		return cw.appendField(b, c.StrBytes(i))
+		return e.appendField(b, c.StrBytes(i))
 	case frame.Date:
 		return time.Unix(c.Int64(i)*86400, 0).UTC().AppendFormat(b, "2006-01-02")
 	case frame.Datetime:
@@ -114,11 +113,11 @@ func (cw *CSVWriter) appendValue(b []byte, c *frame.Column, i int) []byte {
 	return b
 }
 
-// appendField appends s, quoted if it needs to be.
-func (cw *CSVWriter) appendField(b, s []byte) []byte {
+// appendField appends s, quoted if it holds the delimiter, a quote, CR or LF.
+func (e *csvEncoder) appendField(b, s []byte) []byte {
 	needs := false
 	for _, ch := range s {
-		if ch == cw.delim || ch == '"' || ch == '\n' || ch == '\r' {
+		if ch == e.delim || ch == '"' || ch == '\n' || ch == '\r' {
 			needs = true
 			break
 		}
@@ -136,24 +135,5 @@ func (cw *CSVWriter) appendField(b, s []byte) []byte {
 	return append(b, '"')
 }
 
-// Close implements [Writer].
-func (cw *CSVWriter) Close() error {
-	if cw.closed {
-		return nil
-	}
-	cw.closed = true
-	if err := cw.w.Flush(); err != nil {
-		cw.af.abort()
-		return fmt.Errorf("writers: %s: %w", cw.af.path, err)
-	}
-	return cw.af.commit()
-}
-
-// Abort implements [Writer].
-func (cw *CSVWriter) Abort() error {
-	if cw.closed {
-		return nil
-	}
-	cw.closed = true
-	return cw.af.abort()
-}
+// Close implements [Encoder]; CSV has no trailer.
+func (e *csvEncoder) Close() error { return nil }

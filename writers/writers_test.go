@@ -11,7 +11,6 @@ import (
 
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/readers"
-	_ "github.com/sluicedata/sluice/readers/xlsx"
 )
 
 func sample(t *testing.T) *frame.Frame {
@@ -101,7 +100,7 @@ func TestCSVText(t *testing.T) {
 
 func TestAbortLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
-	for _, name := range []string{"a.csv", "a.xlsx"} {
+	for _, name := range []string{"a.csv", "a.tsv", "a.json", "a.ndjson"} {
 		path := filepath.Join(dir, name)
 		w, err := Create(path, Options{})
 		if err != nil {
@@ -140,46 +139,21 @@ func TestSchemaMismatch(t *testing.T) {
 }
 
 func TestUnknownFormat(t *testing.T) {
-	if _, err := Create(filepath.Join(t.TempDir(), "x.json"), Options{}); !errors.Is(err, ErrFormat) {
-		t.Fatalf("got %v", err)
+	for _, tc := range []struct {
+		path, format, hint string
+	}{
+		{"x.xml", "", "formats: csv, json, ndjson, tsv"},
+		{"x.xlsx", "", "import github.com/sluicedata/sluice/writers/xlsx"},
+		{"x.PARQUET", "", "import github.com/sluicedata/sluice/writers/parquet"},
+		{"x.csv", "yaml", "formats: csv, json, ndjson, tsv"},
+		{"x.csv", "xlsx", "import github.com/sluicedata/sluice/writers/xlsx"},
+	} {
+		_, err := Create(filepath.Join(t.TempDir(), tc.path), Options{Format: tc.format})
+		if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), tc.hint) {
+			t.Errorf("%s %q: got %v, want ErrFormat with %q", tc.path, tc.format, err, tc.hint)
+		}
 	}
 	if _, err := Create(filepath.Join(t.TempDir(), "missing-dir", "x.csv"), Options{}); err == nil {
 		t.Fatal("no error for a missing directory")
 	}
-}
-
-func TestXLSXRoundTripAndSheetSplit(t *testing.T) {
-	old := maxSheetRows
-	maxSheetRows = 3 // header + 2 rows per sheet
-	defer func() { maxSheetRows = old }()
-	path := filepath.Join(t.TempDir(), "o.xlsx")
-	var started []string
-	w, err := NewXLSX(path, Options{Sheet: "data", OnNewSheet: func(name string, _ int64) { started = append(started, name) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := sample(t)
-	if err := w.Write(in); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if got := w.Sheets(); len(got) != 2 || got[1] != "data (2)" || len(started) != 1 {
-		t.Fatalf("sheets %v, notified %v", got, started)
-	}
-	types := map[string]frame.Type{"id": frame.Int64, "x": frame.Float64, "name": frame.String, "ok": frame.Bool, "day": frame.Date}
-	var parts []*frame.Frame
-	for _, sheet := range []string{"data", "data (2)"} {
-		f, err := readers.ReadAll(readers.Open(context.Background(), path, readers.Options{Sheet: sheet, Types: types, NoDefaultNA: true}))
-		if err != nil {
-			t.Fatalf("sheet %s: %v", sheet, err)
-		}
-		parts = append(parts, f)
-	}
-	got, err := frame.Concat(parts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertSame(t, in, got)
 }

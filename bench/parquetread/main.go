@@ -27,6 +27,7 @@ import (
 	"github.com/sluicedata/sluice/readers"
 	_ "github.com/sluicedata/sluice/readers/parquet"
 	"github.com/sluicedata/sluice/writers"
+	_ "github.com/sluicedata/sluice/writers/parquet"
 )
 
 func main() {
@@ -50,7 +51,7 @@ func run(csvPath, pqPath string, convert bool, read, columns, cpuprofile string)
 	ctx := context.Background()
 	if convert {
 		t0 := time.Now()
-		w, err := writers.NewParquet(pqPath, writers.Options{})
+		w, err := writers.Create(pqPath, writers.Options{})
 		if err != nil {
 			return err
 		}

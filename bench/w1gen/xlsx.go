@@ -8,6 +8,7 @@ import (
 
 	"github.com/sluicedata/sluice/readers"
 	"github.com/sluicedata/sluice/writers"
+	_ "github.com/sluicedata/sluice/writers/xlsx" // registers .xlsx
 )
 
 // WriteOESXLSX writes the OES table of c as dir/oes.xlsx: the same rows as
@@ -18,7 +19,7 @@ func WriteOESXLSX(ctx context.Context, dir string, c Config) error {
 	if err := WriteOES(&buf, c); err != nil {
 		return err
 	}
-	w, err := writers.NewXLSX(filepath.Join(dir, "oes.xlsx"), writers.Options{Sheet: "oes"})
+	w, err := writers.Create(filepath.Join(dir, "oes.xlsx"), writers.Options{Sheet: "oes"})
 	if err != nil {
 		return err
 	}

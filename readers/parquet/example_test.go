@@ -3,6 +3,7 @@ package parquet_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -10,17 +11,23 @@ import (
 	"github.com/sluicedata/sluice/readers"
 	"github.com/sluicedata/sluice/readers/parquet"
 	"github.com/sluicedata/sluice/writers"
+	pqwriter "github.com/sluicedata/sluice/writers/parquet"
 )
 
 // writeSales writes a small Parquet file of two row groups and returns its
 // path.
 func writeSales(dir string) string {
 	path := filepath.Join(dir, "sales.parquet")
-	w, err := writers.NewParquet(path, writers.Options{})
+	w, err := writers.CreateEncoder(path, func(w io.Writer) (writers.Encoder, error) {
+		enc, err := pqwriter.NewEncoder(w, writers.Options{})
+		if err == nil {
+			enc.SetRowGroupLimits(3, 0) // row groups of 3 rows
+		}
+		return enc, err
+	})
 	if err != nil {
 		panic(err)
 	}
-	w.SetRowGroupLimits(3, 0) // row groups of 3 rows
 	f := frame.Must(frame.New(
 		frame.MustColumn(frame.NewInt64("id", []int64{1, 2, 3, 4, 5, 6}, nil)),
 		frame.MustColumn(frame.NewString("state", []string{"TX", "CA", "TX", "NY", "CA", "TX"}, nil)),

@@ -3,6 +3,7 @@ package parquet
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/readers"
 	"github.com/sluicedata/sluice/writers"
+	pqwriter "github.com/sluicedata/sluice/writers/parquet"
 )
 
 func init() { testPanics = true }
@@ -133,12 +135,15 @@ func randomFrame(r *rand.Rand, n int, nanos bool) *frame.Frame {
 // rows and row groups of groupRows rows.
 func writeParquet(t testing.TB, path string, f *frame.Frame, opt writers.Options, chunkRows, groupRows int) {
 	t.Helper()
-	w, err := writers.NewParquet(path, opt)
+	w, err := writers.CreateEncoder(path, func(w io.Writer) (writers.Encoder, error) {
+		enc, err := pqwriter.NewEncoder(w, opt)
+		if err == nil && groupRows > 0 {
+			enc.SetRowGroupLimits(int64(groupRows), 0)
+		}
+		return enc, err
+	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	if groupRows > 0 {
-		w.SetRowGroupLimits(int64(groupRows), 0)
 	}
 	chunkRows = max(chunkRows, 1)
 	for lo := 0; lo == 0 || lo < f.NumRows(); lo += chunkRows {

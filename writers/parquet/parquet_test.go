@@ -1,6 +1,7 @@
-package writers
+package parquet
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/format"
 	"github.com/sluicedata/sluice/frame"
+	"github.com/sluicedata/sluice/writers"
 )
 
 // parquetSample returns an n-row frame with a column of every type (and a
@@ -81,13 +83,13 @@ func parquetSample(n int, seed uint64) *frame.Frame {
 	))
 }
 
-// readParquet reads a Parquet file written by ParquetWriter back into a
+// readParquet reads a Parquet file written by Encoder back into a
 // frame with parquet-go's own reader, checking the schema on the way: column
 // order and names, physical and logical types (timestamps in unit u), every
 // column optional. Datetime columns hold the file's values as they are (in
 // unit u: compare with inUnit(want, u)). It returns the frame and the row
 // count of each row group.
-func readParquet(t *testing.T, path string, want *frame.Frame, u TimestampUnit) (*frame.Frame, []int64) {
+func readParquet(t *testing.T, path string, want *frame.Frame, u writers.TimestampUnit) (*frame.Frame, []int64) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -140,11 +142,11 @@ func readParquet(t *testing.T, path string, want *frame.Frame, u TimestampUnit) 
 			ok = ok && phys == format.Int64 && isTS && ts.IsAdjustedToUTC
 			if ok {
 				switch u {
-				case ParquetMicros:
+				case writers.ParquetMicros:
 					_, ok = ts.Unit.Value.(*format.MicroSeconds)
-				case ParquetMillis:
+				case writers.ParquetMillis:
 					_, ok = ts.Unit.Value.(*format.MilliSeconds)
-				case ParquetNanos:
+				case writers.ParquetNanos:
 					_, ok = ts.Unit.Value.(*format.NanoSeconds)
 				}
 			}
@@ -216,13 +218,13 @@ func readParquet(t *testing.T, path string, want *frame.Frame, u TimestampUnit) 
 
 // inUnit returns f with its Datetime columns counted in unit u (floor
 // division of the nanoseconds), as a ParquetWriter stores them.
-func inUnit(f *frame.Frame, u TimestampUnit) *frame.Frame {
+func inUnit(f *frame.Frame, u writers.TimestampUnit) *frame.Frame {
 	cols := f.Columns()
 	for k, c := range cols {
 		if c.Type() != frame.Datetime {
 			continue
 		}
-		d := big.NewInt(u.nanos())
+		d := big.NewInt(unitNanos(u))
 		vals := make([]int64, c.Len())
 		valid := make([]bool, c.Len())
 		for i := range vals {
@@ -273,37 +275,44 @@ func assertExact(t *testing.T, want, got *frame.Frame) {
 	}
 }
 
-// newTestParquet opens a ParquetWriter on path, failing the test if it
-// cannot.
-func newTestParquet(t *testing.T, path string) *ParquetWriter {
+// newTestParquet opens an atomic file writer on path with an Encoder (to
+// set row-group limits on), failing the test if it cannot.
+func newTestParquet(t *testing.T, path string) (writers.Writer, *Encoder) {
 	t.Helper()
-	w, err := NewParquet(path, Options{})
+	var enc *Encoder
+	w, err := writers.CreateEncoder(path, func(w io.Writer) (writers.Encoder, error) {
+		var err error
+		enc, err = NewEncoder(w, writers.Options{})
+		return enc, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, enc
+}
+
+// createParquet opens path with writers.Create, which must pick Parquet by
+// the extension now that this package is imported.
+func createParquet(t *testing.T, path string) writers.Writer {
+	t.Helper()
+	w, err := writers.Create(path, writers.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return w
 }
 
-// createParquet opens path with Create, failing the test unless it gives
-// a ParquetWriter.
-func createParquet(t *testing.T, path string) *ParquetWriter {
-	t.Helper()
-	w, err := Create(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pw, ok := w.(*ParquetWriter)
-	if !ok {
-		t.Fatalf("Create gave %T", w)
-	}
-	return pw
-}
-
 // writeAndReadBack writes in to w in slices of chunkRows rows (in one
 // Write when chunkRows is 0; an empty frame is still written, as one
 // zero-row chunk), closes w, reads path back and checks that it holds
 // exactly in. It returns the row count of each row group.
-func writeAndReadBack(t *testing.T, w Writer, path string, in *frame.Frame, chunkRows int) []int64 {
+func writeAndReadBack(t *testing.T, w writers.Writer, path string, in *frame.Frame, chunkRows int) []int64 {
+	t.Helper()
+	return writeAndReadBackUnit(t, w, path, in, chunkRows, writers.ParquetMicros)
+}
+
+// writeAndReadBackUnit is writeAndReadBack for a writer of timestamp unit u.
+func writeAndReadBackUnit(t *testing.T, w writers.Writer, path string, in *frame.Frame, chunkRows int, u writers.TimestampUnit) []int64 {
 	t.Helper()
 	if chunkRows == 0 {
 		chunkRows = max(in.NumRows(), 1)
@@ -316,10 +325,6 @@ func writeAndReadBack(t *testing.T, w Writer, path string, in *frame.Frame, chun
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	u := ParquetMicros
-	if pw, ok := w.(*ParquetWriter); ok {
-		u = pw.tsUnit
-	}
 	got, groups := readParquet(t, path, in, u)
 	assertExact(t, inUnit(in, u), got)
 	return groups
@@ -328,10 +333,10 @@ func writeAndReadBack(t *testing.T, w Writer, path string, in *frame.Frame, chun
 func TestParquetRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.parquet")
-	w := newTestParquet(t, path)
+	w, enc := newTestParquet(t, path)
 	// Row groups of 3000 rows over chunks of uneven sizes (empty ones too):
 	// groups span chunks and chunks span groups.
-	w.SetRowGroupLimits(3000, 0)
+	enc.SetRowGroupLimits(3000, 0)
 	in := parquetSample(10_000, 1)
 	cuts := []int{0, 0, 1, 7, 7, 2500, 2999, 3000, 3001, 9000, 10_000}
 	for i := 1; i < len(cuts); i++ {
@@ -342,14 +347,14 @@ func TestParquetRoundTrip(t *testing.T) {
 			t.Fatalf("%s exists before Close", path)
 		}
 	}
-	if w.Rows() != 10_000 {
-		t.Fatalf("Rows() = %d", w.Rows())
+	if enc.Rows() != 10_000 {
+		t.Fatalf("Rows() = %d", enc.Rows())
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	got, groups := readParquet(t, path, in, ParquetMicros)
-	assertExact(t, inUnit(in, ParquetMicros), got)
+	got, groups := readParquet(t, path, in, writers.ParquetMicros)
+	assertExact(t, inUnit(in, writers.ParquetMicros), got)
 	if fmt.Sprint(groups) != "[3000 3000 3000 1000]" {
 		t.Fatalf("row groups %v", groups)
 	}
@@ -357,7 +362,7 @@ func TestParquetRoundTrip(t *testing.T) {
 	if len(entries) != 1 {
 		t.Fatalf("files in the directory: %v", entries)
 	}
-	if err := w.Write(in); !errors.Is(err, ErrClosed) {
+	if err := w.Write(in); !errors.Is(err, writers.ErrClosed) {
 		t.Fatalf("write after close: %v", err)
 	}
 }
@@ -365,8 +370,8 @@ func TestParquetRoundTrip(t *testing.T) {
 // A row group is also closed when its encoded pages reach the byte limit.
 func TestParquetRowGroupBytes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "b.parquet")
-	w := newTestParquet(t, path)
-	w.SetRowGroupLimits(0, 64<<10)
+	w, enc := newTestParquet(t, path)
+	enc.SetRowGroupLimits(0, 64<<10)
 	if groups := writeAndReadBack(t, w, path, parquetSample(50_000, 2), 10_000); len(groups) < 5 {
 		t.Fatalf("row groups %v: the byte limit did not split them", groups)
 	}
@@ -376,7 +381,7 @@ func TestParquetRowGroupBytes(t *testing.T) {
 // PLAIN pages in the middle of a row group; the values must not change.
 func TestParquetDictionaryFallback(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "d.parquet")
-	w := newTestParquet(t, path)
+	w, _ := newTestParquet(t, path)
 	const n = 40_000
 	strs := make([]string, n)
 	valid := make([]bool, n)
@@ -417,7 +422,8 @@ func TestParquetViaCreate(t *testing.T) {
 func TestParquetEmpty(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "e.parquet")
 	in := parquetSample(10, 4).Slice(0, 0)
-	if groups := writeAndReadBack(t, newTestParquet(t, path), path, in, 0); len(groups) != 0 {
+	w, _ := newTestParquet(t, path)
+	if groups := writeAndReadBack(t, w, path, in, 0); len(groups) != 0 {
 		t.Fatalf("row groups %v", groups)
 	}
 }
@@ -425,7 +431,7 @@ func TestParquetEmpty(t *testing.T) {
 // Close without any chunk has no schema to write: it fails and leaves nothing.
 func TestParquetCloseWithoutChunk(t *testing.T) {
 	dir := t.TempDir()
-	w := newTestParquet(t, filepath.Join(dir, "n.parquet"))
+	w := createParquet(t, filepath.Join(dir, "n.parquet"))
 	if err := w.Close(); err == nil {
 		t.Fatal("Close without a chunk succeeded")
 	}
@@ -436,15 +442,15 @@ func TestParquetCloseWithoutChunk(t *testing.T) {
 
 func TestParquetAbort(t *testing.T) {
 	dir := t.TempDir()
-	w := createParquet(t, filepath.Join(dir, "a.parquet"))
-	w.SetRowGroupLimits(100, 0) // row groups already in the temporary file
+	w, enc := newTestParquet(t, filepath.Join(dir, "a.parquet"))
+	enc.SetRowGroupLimits(100, 0) // row groups already in the temporary file
 	if err := w.Write(parquetSample(1000, 5)); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Abort(); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Write(parquetSample(10, 5)); !errors.Is(err, ErrClosed) {
+	if err := w.Write(parquetSample(10, 5)); !errors.Is(err, writers.ErrClosed) {
 		t.Fatalf("write after abort: %v", err)
 	}
 	if err := w.Close(); err != nil {
@@ -458,7 +464,7 @@ func TestParquetAbort(t *testing.T) {
 func TestParquetSchemaMismatch(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "s.parquet")
-	w := newTestParquet(t, path)
+	w := createParquet(t, path)
 	in := parquetSample(100, 6)
 	if err := w.Write(in.Slice(0, 50)); err != nil {
 		t.Fatal(err)
@@ -468,7 +474,7 @@ func TestParquetSchemaMismatch(t *testing.T) {
 		frame.MustColumn(frame.NewInt64("name_dict", make([]int64, 100), nil)))...))
 	renamed := frame.Must(frame.New(append(in.Columns()[:6:6], in.ColumnAt(6).Rename("other"))...))
 	for _, bad := range []*frame.Frame{dropped, retyped, renamed} {
-		if err := w.Write(bad); !errors.Is(err, ErrSchema) {
+		if err := w.Write(bad); !errors.Is(err, writers.ErrSchema) {
 			t.Fatalf("got %v, want ErrSchema", err)
 		}
 	}
@@ -479,30 +485,30 @@ func TestParquetSchemaMismatch(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := readParquet(t, path, in, ParquetMicros)
-	assertExact(t, inUnit(in, ParquetMicros), got)
+	got, _ := readParquet(t, path, in, writers.ParquetMicros)
+	assertExact(t, inUnit(in, writers.ParquetMicros), got)
 }
 
 // Every timestamp unit: the schema says it, values are floored to it
 // (toward the past, so an instant before 1970 keeps its second), and
 // nanoseconds keep every value, the int64 extremes included.
 func TestParquetTimestampUnits(t *testing.T) {
-	for _, u := range []TimestampUnit{ParquetMicros, ParquetMillis, ParquetNanos} {
+	for _, u := range []writers.TimestampUnit{writers.ParquetMicros, writers.ParquetMillis, writers.ParquetNanos} {
 		t.Run(u.String(), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "t.parquet")
-			w, err := NewParquet(path, Options{ParquetTimestampUnit: u})
+			w, err := writers.Create(path, writers.Options{ParquetTimestampUnit: u})
 			if err != nil {
 				t.Fatal(err)
 			}
 			in := parquetSample(2000, 7)
-			groups := writeAndReadBack(t, w, path, in, 700)
+			groups := writeAndReadBackUnit(t, w, path, in, 700, u)
 			if len(groups) != 1 {
 				t.Fatalf("row groups %v", groups)
 			}
 			// spot checks of the floor, independent of inUnit
 			f := frame.Must(frame.New(frame.MustColumn(frame.NewDatetime("at", []int64{-1, -1_000_001, 1_999_999, 1}, nil))))
 			path2 := filepath.Join(t.TempDir(), "t2.parquet")
-			w2, err := NewParquet(path2, Options{ParquetTimestampUnit: u})
+			w2, err := writers.Create(path2, writers.Options{ParquetTimestampUnit: u})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -513,17 +519,17 @@ func TestParquetTimestampUnits(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, _ := readParquet(t, path2, f, u)
-			want := map[TimestampUnit]string{
-				ParquetMicros: "[-1 -1001 1999 0]",
-				ParquetMillis: "[-1 -2 1 0]",
-				ParquetNanos:  "[-1 -1000001 1999999 1]",
+			want := map[writers.TimestampUnit]string{
+				writers.ParquetMicros: "[-1 -1001 1999 0]",
+				writers.ParquetMillis: "[-1 -2 1 0]",
+				writers.ParquetNanos:  "[-1 -1000001 1999999 1]",
 			}[u]
 			if s := fmt.Sprint(got.ColumnAt(0).Int64s()); s != want {
 				t.Fatalf("stored %s, want %s", s, want)
 			}
 		})
 	}
-	if _, err := NewParquet(filepath.Join(t.TempDir(), "x.parquet"), Options{ParquetTimestampUnit: ParquetNanos + 1}); err == nil {
+	if _, err := writers.Create(filepath.Join(t.TempDir(), "x.parquet"), writers.Options{ParquetTimestampUnit: writers.ParquetNanos + 1}); err == nil {
 		t.Fatal("an unknown unit was accepted")
 	}
 }
@@ -531,7 +537,7 @@ func TestParquetTimestampUnits(t *testing.T) {
 // A date beyond INT32 days fails the write, and then Close leaves nothing.
 func TestParquetDateOutOfRange(t *testing.T) {
 	dir := t.TempDir()
-	w := newTestParquet(t, filepath.Join(dir, "d.parquet"))
+	w := createParquet(t, filepath.Join(dir, "d.parquet"))
 	f := frame.Must(frame.New(frame.MustColumn(frame.NewDate("d", []int64{1, math.MaxInt32 + 1}, nil))))
 	if err := w.Write(f); err == nil || !strings.Contains(err.Error(), "out of INT32 range") {
 		t.Fatalf("got %v", err)
@@ -552,7 +558,7 @@ func TestParquetDateOutOfRange(t *testing.T) {
 // reports rows/s (wall and per CPU second), the file size and the time of
 // Close (last row group, footer, fsync, rename).
 //
-//	go test ./writers -run '^$' -bench Parquet -benchtime 5x
+//	go test ./writers/parquet -run '^$' -bench Parquet -benchtime 5x
 func BenchmarkParquetWrite(b *testing.B) { benchParquet(b, 0) }
 
 // BenchmarkParquetWriteRepeated is BenchmarkParquetWrite with strings drawn
@@ -589,7 +595,7 @@ func benchParquet(b *testing.B, distinct int) {
 	var ru0, ru1 syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
 	for b.Loop() {
-		w, err := NewParquet(path, Options{})
+		w, err := writers.Create(path, writers.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -615,4 +621,42 @@ func benchParquet(b *testing.B, distinct int) {
 	b.ReportMetric(float64(n)*float64(b.N)/cpu.Seconds(), "rows/cpu-s")
 	b.ReportMetric(float64(size), "file-bytes")
 	b.ReportMetric(closeDur.Seconds()/float64(b.N), "close-s/op")
+}
+
+// writers.New streams Parquet to any io.Writer (no seeking needed).
+func TestParquetToWriter(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := writers.New(&buf, "parquet", writers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := parquetSample(3000, 8)
+	for lo := 0; lo < 3000; lo += 1000 {
+		if err := w.Write(in.Slice(lo, lo+1000)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "s.parquet")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := readParquet(t, path, in, writers.ParquetMicros)
+	assertExact(t, inUnit(in, writers.ParquetMicros), got)
+}
+
+func ExampleNewEncoder() {
+	var buf bytes.Buffer
+	enc, _ := NewEncoder(&buf, writers.Options{})
+	f := frame.Must(frame.New(frame.MustColumn(frame.NewInt64("id", []int64{1, 2, 3}, nil))))
+	if err := enc.Write(f); err != nil {
+		fmt.Println(err)
+	}
+	if err := enc.Close(); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Println(enc.Rows(), "rows;", string(buf.Bytes()[:4]), "…", string(buf.Bytes()[buf.Len()-4:]))
+	// Output: 3 rows; PAR1 … PAR1
 }

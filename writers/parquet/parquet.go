@@ -1,9 +1,17 @@
-package writers
+// Package parquet writes Parquet files for package writers: importing it
+// registers the format "parquet" (extension .parquet), so writers.Create
+// ("out.parquet", …) and writers.New(w, "parquet", …) work:
+//
+//	import _ "github.com/sluicedata/sluice/writers/parquet"
+//
+// It lives apart from package writers so that programs writing only CSV or
+// JSON do not compile parquet-go. See [Encoder] for the file layout.
+package parquet
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"reflect"
 
@@ -12,13 +20,20 @@ import (
 	"github.com/parquet-go/parquet-go/compress/zstd"
 	"github.com/parquet-go/parquet-go/encoding"
 	"github.com/sluicedata/sluice/frame"
+	"github.com/sluicedata/sluice/writers"
 )
+
+func init() {
+	writers.Register(writers.Format{Name: "parquet", Exts: []string{".parquet"}, New: func(w io.Writer, opt writers.Options) (writers.Encoder, error) {
+		return NewEncoder(w, opt)
+	}})
+}
 
 // Parquet row-group limits: a row group is closed once it holds this many
 // rows or its encoded pages reach this many bytes, whichever comes first.
 const (
-	DefaultParquetRowGroupRows  = 1 << 20  // rows
-	DefaultParquetRowGroupBytes = 64 << 20 // bytes of encoded (compressed) pages
+	DefaultRowGroupRows  = 1 << 20  // rows
+	DefaultRowGroupBytes = 64 << 20 // bytes of encoded (compressed) pages
 )
 
 // parquetBatch is the number of rows handed to a column writer at a time;
@@ -26,8 +41,10 @@ const (
 // the library's 256 KiB page buffer.
 const parquetBatch = 4096
 
-// ParquetWriter streams frames into a Parquet file with
-// github.com/parquet-go/parquet-go.
+// Encoder streams frames into a Parquet file with
+// github.com/parquet-go/parquet-go, written to an io.Writer. It implements
+// writers.Encoder, so writers.Create and writers.New use it; they check
+// that every chunk has the first chunk's schema.
 //
 // The schema comes from the first chunk, columns in frame order, every column
 // OPTIONAL (a null is definition level 0):
@@ -59,25 +76,25 @@ const parquetBatch = 4096
 //
 // Row groups: chunks are streamed into the current row group as they come,
 // encoded and compressed page by page, and the row group is written to the
-// file once it holds [DefaultParquetRowGroupRows] rows or its encoded pages
-// reach [DefaultParquetRowGroupBytes] (see [ParquetWriter.SetRowGroupLimits]),
+// file once it holds [DefaultRowGroupRows] rows or its encoded pages
+// reach [DefaultRowGroupBytes] (see [Encoder.SetRowGroupLimits]),
 // so small chunks do not make tiny row groups and a big chunk is split over
 // several. The writer holds at most about one row group of encoded pages (plus
 // one page of raw values per column) in memory.
 //
-// Like the other writers, the file is written to a temporary file in the
-// destination directory and renamed into place by Close.
-type ParquetWriter struct {
-	af     *atomicFile
-	tsUnit TimestampUnit
-	buf    *bufio.Writer
+// Through writers.Create, like the other formats, the file is written to a
+// temporary file in the destination directory and renamed into place by
+// Close.
+type Encoder struct {
+	w      io.Writer
+	tsUnit writers.TimestampUnit
 	pw     *parquet.GenericWriter[any]
 	cols   []*parquet.ColumnWriter
 	names  []string
 	types  []frame.Type
 	vals   []parquet.Value
 	closed bool
-	err    error // a failed write: the file is unusable and Close aborts
+	err    error // a failed write: the file is unusable and Close fails
 
 	rows      int64 // rows written so far
 	groupRows int64 // rows in the current row group
@@ -86,69 +103,40 @@ type ParquetWriter struct {
 	maxBytes  int64
 }
 
-// TimestampUnit is the unit of the Parquet TIMESTAMP columns a
-// [ParquetWriter] writes; see Options.ParquetTimestampUnit.
-type TimestampUnit uint8
-
-// Timestamp units. The zero value, ParquetMicros, is the default.
-const (
-	ParquetMicros TimestampUnit = iota // TIMESTAMP(MICROS)
-	ParquetMillis                      // TIMESTAMP(MILLIS)
-	ParquetNanos                       // TIMESTAMP(NANOS): exact, but Spark 3 and duckdb-go need settings or casts
-)
-
-// String returns "micros", "millis" or "nanos".
-func (u TimestampUnit) String() string {
+// unitNode returns the TIMESTAMP node of a unit.
+func unitNode(u writers.TimestampUnit) parquet.Node {
 	switch u {
-	case ParquetMicros:
-		return "micros"
-	case ParquetMillis:
-		return "millis"
-	case ParquetNanos:
-		return "nanos"
-	}
-	return fmt.Sprintf("TimestampUnit(%d)", uint8(u))
-}
-
-// node returns the unit's TIMESTAMP node.
-func (u TimestampUnit) node() parquet.Node {
-	switch u {
-	case ParquetMillis:
+	case writers.ParquetMillis:
 		return parquet.Timestamp(parquet.Millisecond)
-	case ParquetNanos:
+	case writers.ParquetNanos:
 		return parquet.Timestamp(parquet.Nanosecond)
 	}
 	return parquet.Timestamp(parquet.Microsecond)
 }
 
-// nanos returns the number of nanoseconds in one unit.
-func (u TimestampUnit) nanos() int64 {
+// unitNanos returns the number of nanoseconds in one unit.
+func unitNanos(u writers.TimestampUnit) int64 {
 	switch u {
-	case ParquetMillis:
+	case writers.ParquetMillis:
 		return 1e6
-	case ParquetNanos:
+	case writers.ParquetNanos:
 		return 1
 	}
 	return 1e3
 }
 
-// NewParquet creates a Parquet writer for path; see [Create]. Of the
-// options only ParquetTimestampUnit applies (Parquet has no header or
-// delimiter); an unknown unit is an error.
-func NewParquet(path string, opt Options) (*ParquetWriter, error) {
-	if opt.ParquetTimestampUnit > ParquetNanos {
-		return nil, fmt.Errorf("writers: %s: parquet: unknown timestamp unit %v", path, opt.ParquetTimestampUnit)
+// NewEncoder returns a Parquet encoder writing to w. Of the options only
+// ParquetTimestampUnit applies (Parquet has no header, delimiter or boolean
+// spelling); an unknown unit is an error.
+func NewEncoder(w io.Writer, opt writers.Options) (*Encoder, error) {
+	if opt.ParquetTimestampUnit > writers.ParquetNanos {
+		return nil, fmt.Errorf("parquet: unknown timestamp unit %v", opt.ParquetTimestampUnit)
 	}
-	af, err := newAtomicFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return &ParquetWriter{
-		af:       af,
+	return &Encoder{
+		w:        w,
 		tsUnit:   opt.ParquetTimestampUnit,
-		buf:      bufio.NewWriterSize(af.f, 1<<20),
-		maxRows:  DefaultParquetRowGroupRows,
-		maxBytes: DefaultParquetRowGroupBytes,
+		maxRows:  DefaultRowGroupRows,
+		maxBytes: DefaultRowGroupBytes,
 	}, nil
 }
 
@@ -156,7 +144,7 @@ func NewParquet(path string, opt Options) (*ParquetWriter, error) {
 // holds rows rows or its encoded pages reach bytes bytes. A value ≤ 0 keeps
 // the current limit. It may be called at any time; it applies from the next
 // row written.
-func (pw *ParquetWriter) SetRowGroupLimits(rows, bytes int64) {
+func (pw *Encoder) SetRowGroupLimits(rows, bytes int64) {
 	if rows > 0 {
 		pw.maxRows = rows
 	}
@@ -166,15 +154,15 @@ func (pw *ParquetWriter) SetRowGroupLimits(rows, bytes int64) {
 }
 
 // Rows returns the number of rows written so far.
-func (pw *ParquetWriter) Rows() int64 { return pw.rows }
+func (pw *Encoder) Rows() int64 { return pw.rows }
 
 // parquetCodec compresses every page: zstd at its fastest level (see
-// [ParquetWriter]).
+// [Encoder]).
 var parquetCodec compress.Codec = &zstd.Codec{Level: zstd.SpeedFastest}
 
 // parquetNode returns the OPTIONAL leaf node of a frame type, Datetime in
 // unit u.
-func parquetNode(t frame.Type, u TimestampUnit) (parquet.Node, error) {
+func parquetNode(t frame.Type, u writers.TimestampUnit) (parquet.Node, error) {
 	var n parquet.Node
 	switch t {
 	case frame.Int64:
@@ -188,15 +176,15 @@ func parquetNode(t frame.Type, u TimestampUnit) (parquet.Node, error) {
 	case frame.Date:
 		n = parquet.Date()
 	case frame.Datetime:
-		n = u.node()
+		n = unitNode(u)
 	default:
-		return nil, fmt.Errorf("writers: parquet: unsupported column type %v", t)
+		return nil, fmt.Errorf("parquet: unsupported column type %v", t)
 	}
 	return parquet.Optional(n), nil
 }
 
 // start builds the schema from the first chunk and opens the Parquet writer.
-func (pw *ParquetWriter) start(chunk *frame.Frame) error {
+func (pw *Encoder) start(chunk *frame.Frame) error {
 	names, types := chunk.Names(), chunk.Types()
 	fields := make(orderedGroup, len(names))
 	for i, t := range types {
@@ -207,17 +195,17 @@ func (pw *ParquetWriter) start(chunk *frame.Frame) error {
 		fields[i] = parquetField{Node: n, name: names[i]}
 	}
 	schema := parquet.NewSchema("sluice", fields)
-	w, err := newGenericWriter(pw.buf, schema,
+	w, err := newGenericWriter(pw.w, schema,
 		parquet.Compression(parquetCodec),
 		parquet.DictionaryMaxBytes(1<<20),
 	)
 	if err != nil {
-		return fmt.Errorf("writers: %s: parquet: %w", pw.af.path, err)
+		return fmt.Errorf("parquet: %w", err)
 	}
 	pw.pw, pw.names, pw.types = w, names, types
 	pw.cols = w.ColumnWriters()
 	if len(pw.cols) != len(names) {
-		return fmt.Errorf("writers: %s: parquet: %d column writers for %d columns", pw.af.path, len(pw.cols), len(names))
+		return fmt.Errorf("parquet: %d column writers for %d columns", len(pw.cols), len(names))
 	}
 	pw.groupBase = w.Size()
 	return nil
@@ -225,7 +213,7 @@ func (pw *ParquetWriter) start(chunk *frame.Frame) error {
 
 // newGenericWriter is parquet.NewGenericWriter, with its panics (on an
 // invalid configuration) turned into errors.
-func newGenericWriter(out *bufio.Writer, opts ...parquet.WriterOption) (w *parquet.GenericWriter[any], err error) {
+func newGenericWriter(out io.Writer, opts ...parquet.WriterOption) (w *parquet.GenericWriter[any], err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
@@ -234,13 +222,13 @@ func newGenericWriter(out *bufio.Writer, opts ...parquet.WriterOption) (w *parqu
 	return parquet.NewGenericWriter[any](out, opts...), nil
 }
 
-// Write implements [Writer]. A chunk whose columns differ from the first
-// chunk's (names or types) gives an error wrapping [ErrSchema] and is not
-// written; the writer stays usable. Any other error leaves the file unusable:
-// later Writes return it and Close aborts.
-func (pw *ParquetWriter) Write(chunk *frame.Frame) error {
+// Write implements writers.Encoder. A chunk whose columns differ from the
+// first chunk's (names or types) gives an error wrapping writers.ErrSchema
+// and is not written; the encoder stays usable. Any other error leaves the
+// file unusable: later Writes return it and Close fails.
+func (pw *Encoder) Write(chunk *frame.Frame) error {
 	if pw.closed {
-		return ErrClosed
+		return writers.ErrClosed
 	}
 	if pw.err != nil {
 		return pw.err
@@ -260,19 +248,19 @@ func (pw *ParquetWriter) Write(chunk *frame.Frame) error {
 	return nil
 }
 
-func (pw *ParquetWriter) write(chunk *frame.Frame) error {
+func (pw *Encoder) write(chunk *frame.Frame) error {
 	n := chunk.NumRows()
 	cols := chunk.Columns()
 	for lo := 0; lo < n; {
 		hi := min(n, lo+parquetBatch, lo+int(pw.maxRows-pw.groupRows))
 		for k, c := range cols {
-			vals, err := appendParquetValues(pw.vals[:0], c, k, lo, hi, pw.tsUnit.nanos())
+			vals, err := appendParquetValues(pw.vals[:0], c, k, lo, hi, unitNanos(pw.tsUnit))
 			pw.vals = vals
 			if err != nil {
-				return fmt.Errorf("writers: %s: %w", pw.af.path, err)
+				return err
 			}
 			if _, err := pw.cols[k].WriteRowValues(vals); err != nil {
-				return fmt.Errorf("writers: %s: parquet column %q: %w", pw.af.path, c.Name(), err)
+				return fmt.Errorf("parquet column %q: %w", c.Name(), err)
 			}
 		}
 		clear(pw.vals) // drop references to the chunk's strings
@@ -289,9 +277,9 @@ func (pw *ParquetWriter) write(chunk *frame.Frame) error {
 }
 
 // flushGroup writes the current row group to the file.
-func (pw *ParquetWriter) flushGroup() error {
+func (pw *Encoder) flushGroup() error {
 	if err := pw.pw.Flush(); err != nil {
-		return fmt.Errorf("writers: %s: parquet: %w", pw.af.path, err)
+		return fmt.Errorf("parquet: %w", err)
 	}
 	pw.groupRows = 0
 	pw.groupBase = pw.pw.Size()
@@ -370,42 +358,43 @@ func appendParquetValues(dst []parquet.Value, c *frame.Column, k, lo, hi int, ts
 	return dst, nil
 }
 
-// Close implements [Writer]: it writes the last row group and the footer,
-// then publishes the file. Closing a writer that was given no chunk fails
-// (a Parquet file needs a schema) and leaves nothing at the path.
-func (pw *ParquetWriter) Close() error {
+// Close implements writers.Encoder: it writes the last row group and the
+// footer. Closing an encoder that was given no chunk fails (a Parquet file
+// needs a schema); through writers.Create that leaves nothing at the path.
+func (pw *Encoder) Close() error {
 	if pw.closed {
 		return nil
 	}
 	pw.closed = true
-	err := pw.err
-	if err == nil && pw.pw == nil {
-		err = fmt.Errorf("writers: %s: parquet: %w", pw.af.path, errNoSchema)
+	if pw.err != nil {
+		return pw.err
 	}
-	if err == nil {
-		if e := pw.pw.Close(); e != nil {
-			err = fmt.Errorf("writers: %s: parquet: %w", pw.af.path, e)
-		} else if e := pw.buf.Flush(); e != nil {
-			err = fmt.Errorf("writers: %s: %w", pw.af.path, e)
-		}
+	if pw.pw == nil {
+		return fmt.Errorf("parquet: %w", errNoSchema)
 	}
-	if err != nil {
-		pw.af.abort()
-		return err
+	if err := pw.pw.Close(); err != nil {
+		return fmt.Errorf("parquet: %w", err)
 	}
-	return pw.af.commit()
+	return nil
 }
 
 // errNoSchema: Close before any Write.
 var errNoSchema = errors.New("no chunk written, so no schema")
 
-// Abort implements [Writer].
-func (pw *ParquetWriter) Abort() error {
-	if pw.closed {
-		return nil
+// checkSchema compares a chunk with the first chunk's names and types.
+// (writers.Create and writers.New check before the encoder sees a chunk;
+// this covers callers using the Encoder directly.)
+func checkSchema(names []string, types []frame.Type, chunk *frame.Frame) error {
+	if chunk.NumCols() != len(names) {
+		return fmt.Errorf("parquet: chunk has %d columns, first chunk %d: %w", chunk.NumCols(), len(names), writers.ErrSchema)
 	}
-	pw.closed = true
-	return pw.af.abort()
+	for i, c := range chunk.Columns() {
+		if c.Name() != names[i] || c.Type() != types[i] {
+			return fmt.Errorf("parquet: chunk column %d is %s %v, first chunk has %s %v: %w",
+				i, c.Name(), c.Type(), names[i], types[i], writers.ErrSchema)
+		}
+	}
+	return nil
 }
 
 // orderedGroup is a Parquet group node whose fields keep their order
