@@ -335,7 +335,7 @@ func (a *analysis) stepSchema(n *node) error {
 		}
 		t, err := e.Type(cur.types())
 		if err != nil {
-			return p.errf(s.lineOf("filter"), err, "step %q: filter %s", s.Name, s.Filter)
+			return p.errf(s.lineOf("filter"), err, "step %q: filter", s.Name)
 		}
 		if t != frame.Bool {
 			return p.errf(s.lineOf("filter"), ErrPlan, "step %q: filter %s is %v, not a condition", s.Name, s.Filter, t)

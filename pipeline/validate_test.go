@@ -38,8 +38,8 @@ func TestValidationErrors(t *testing.T) {
 		want       string
 	}{
 		{"unknown source", header + "steps:\n  - name: s\n    from: nope\noutput: {from: s, path: o.csv}\n", 7, `unknown input or step "nope"`},
-		{"unknown filter column", header + "steps:\n  - name: s\n    from: a\n    filter: z > 1\noutput: {from: s, path: o.csv}\n", 8, `no such column`},
-		{"filter type error", header + "steps:\n  - name: s\n    from: a\n    filter: s > 1\noutput: {from: s, path: o.csv}\n", 8, `cannot compare string with int64`},
+		{"unknown filter column", header + "steps:\n  - name: s\n    from: a\n    filter: z > 1\noutput: {from: s, path: o.csv}\n", 8, `unknown column "z"`},
+		{"filter type error", header + "steps:\n  - name: s\n    from: a\n    filter: s > 1\noutput: {from: s, path: o.csv}\n", 8, `cannot compare string column s with number 1`},
 		{"filter not bool", header + "steps:\n  - name: s\n    from: a\n    filter: x + 1\noutput: {from: s, path: o.csv}\n", 8, `not a condition`},
 		{"unknown function", header + "steps:\n  - name: s\n    from: a\n    group_by: [k]\n    agg: { m: mode(x) }\noutput: {from: s, path: o.csv}\n", 9, `unknown aggregation "mode"`},
 		{"median of text", header + "steps:\n  - name: s\n    from: a\n    group_by: [k]\n    agg: { m: median(s) }\noutput: {from: s, path: o.csv}\n", 9, `median of string column "s"`},
