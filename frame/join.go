@@ -98,7 +98,48 @@ type JoinOption func(*joinConfig)
 
 type joinConfig struct {
 	leftSuffix, rightSuffix string
+	orderRight              bool
 }
+
+// OrderByRight orders a join's output by the right side's rows instead of
+// the left's: the right rows in order, each followed by its matches in
+// left-row order (for Right and Outer an unmatched right row appears once
+// in place, with nulls on the left); then, for Left and Outer, the
+// unmatched left rows in left-row order. It is the mirror image of the
+// default order and changes nothing else (columns, names, values). Semi and
+// Anti keep left-row order. Streaming engines use it to stream the right
+// side of a join (see package parallel).
+func OrderByRight() JoinOption {
+	return func(c *joinConfig) { c.orderRight = true }
+}
+
+// OrdersByRight reports whether opts include [OrderByRight] for a join of
+// kind how (never for Semi and Anti).
+func OrdersByRight(how JoinType, opts ...JoinOption) bool {
+	if how == Semi || how == Anti {
+		return false
+	}
+	var c joinConfig
+	for _, o := range opts {
+		o(&c)
+	}
+	return c.orderRight
+}
+
+// Mirror returns the join type that keeps the same rows when the sides are
+// swapped: Left ↔ Right; the others are their own mirror.
+func (t JoinType) Mirror() JoinType {
+	switch t {
+	case Left:
+		return Right
+	case Right:
+		return Left
+	}
+	return t
+}
+
+// Swap returns the keys with the sides swapped.
+func (on JoinOn) Swap() JoinOn { return JoinOn{Left: on.Right, Right: on.Left} }
 
 // Suffixes sets what is appended to the names of non-key columns present on
 // both sides: left to the left side's, right to the right side's. The
@@ -130,12 +171,19 @@ func Suffixes(left, right string) JoinOption {
 // right-row order (for Left and Outer an unmatched left row appears once in
 // place, with nulls on the right); then, for Right and Outer, the unmatched
 // right rows in right-row order. Semi and Anti keep left-row order.
+// [OrderByRight] gives the mirror-image order.
 //
 // Cost: the hash table is built on the smaller side; O(rows of both + output)
 // time; memory about 12 bytes a row of both sides plus 8 bytes an output row
 // of indices, plus the output columns.
 func Join(left, right *Frame, how JoinType, on JoinOn, opts ...JoinOption) (*Frame, error) {
-	li, ri, err := joinRows(left, right, how, on, nil, nil, true)
+	var li, ri []int32
+	var err error
+	if OrdersByRight(how, opts...) {
+		ri, li, err = joinRows(right, left, how.Mirror(), on.Swap(), nil, nil, true)
+	} else {
+		li, ri, err = joinRows(left, right, how, on, nil, nil, true)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -51,7 +51,7 @@ func TestAggFuncParallelAndOutOfCore(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, w := range []int{1, 4} {
-				got, err := GroupBy(ctx, f, keys, aggs, Options{Workers: w, Partitions: 7})
+				got, err := Collect(GroupBy(ctx, Frames(f, 0), keys, aggs, Options{Workers: w, Partitions: 7}))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -64,14 +64,14 @@ func TestAggFuncParallelAndOutOfCore(t *testing.T) {
 				var mu sync.Mutex
 				phases := map[string]bool{}
 				opt.Progress = func(p Progress) { mu.Lock(); phases[p.Phase] = true; mu.Unlock() }
-				got, err := GroupByStream(ctx, Frames(f, 1000), keys, aggs, opt)
+				got, err := Collect(GroupBy(ctx, Frames(f, 1000), keys, aggs, opt))
 				if err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
 				if err := identical(got, want); err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
-				if opt.ForceSpill && !phases["aggregate"] {
+				if opt.ForceSpill && !phases["group by: aggregate"] {
 					t.Fatalf("%s: forced spilling, but no partition was aggregated from spill files (phases %v)", name, phases)
 				}
 				empty(name)
@@ -101,7 +101,7 @@ func TestAggFuncPanicOutOfCore(t *testing.T) {
 		return math.Sqrt(x[0])
 	})
 	for _, opt := range []Options{{Workers: 4, Partitions: 4}, {Workers: 4, ForceSpill: true, MemoryBudget: 1 << 20, SpillDir: dir}} {
-		_, err := GroupByStream(ctx, Frames(f, 500), []string{"k"}, []frame.Agg{frame.Mean("x"), bad}, opt)
+		_, err := Collect(GroupBy(ctx, Frames(f, 500), []string{"k"}, []frame.Agg{frame.Mean("x"), bad}, opt))
 		var pe *frame.FuncPanicError
 		if !errors.As(err, &pe) || pe.Key != "(k=17)" || pe.Agg != "bad(x)" || pe.Value != "cannot handle 100 values" {
 			t.Fatalf("%+v: err = %v", opt, err)

@@ -187,7 +187,7 @@ func benchJoin(b *testing.B, fr [2]*frame.Frame, how frame.JoinType, on frame.Jo
 	in := l.Size() + r.Size()
 	b.Run("parallel", func(b *testing.B) {
 		measure(b, in, func() (*frame.Frame, error) {
-			return Join(context.Background(), l, r, how, on, Options{})
+			return Collect(Join(context.Background(), Frames(l, 0), Frames(r, 0), how, on, Options{}))
 		})
 	})
 	b.Run("serial", func(b *testing.B) {
@@ -212,7 +212,7 @@ func BenchmarkGroupBy10Mx100K(b *testing.B) {
 	aggs := []frame.Agg{frame.Median("v"), frame.Quantile("v", 0.1), frame.Quantile("v", 0.9)}
 	b.Run("parallel", func(b *testing.B) {
 		measure(b, f.Size(), func() (*frame.Frame, error) {
-			return GroupBy(context.Background(), f, []string{"k"}, aggs, Options{})
+			return Collect(GroupBy(context.Background(), Frames(f, 0), []string{"k"}, aggs, Options{}))
 		})
 	})
 	b.Run("serial", func(b *testing.B) {

@@ -23,12 +23,12 @@ func frames() (work, codes *frame.Frame) {
 	return work, codes
 }
 
-func ExampleJoin() {
+func ExampleJoin_frames() {
 	work, codes := frames()
-	// Partitions forces the partitioned path on this tiny input; the
-	// result is the serial frame.Join's, row for row.
-	j, err := parallel.Join(context.Background(), work, codes, frame.Left, frame.On("code", "occ_code"),
-		parallel.Options{Workers: 2, Partitions: 3})
+	// Frames turns frames into streams and Collect the result back into a
+	// frame: the result is the serial frame.Join's, row for row.
+	j, err := parallel.Collect(parallel.Join(context.Background(), parallel.Frames(work, 2), parallel.Frames(codes, 0),
+		frame.Left, frame.On("code", "occ_code"), parallel.Options{Workers: 2}))
 	if err != nil {
 		panic(err)
 	}
@@ -44,10 +44,10 @@ func ExampleJoin() {
 	// 15-1252 Software Developers
 }
 
-func ExampleGroupBy() {
+func ExampleGroupBy_frames() {
 	work, _ := frames()
-	out, err := parallel.GroupBy(context.Background(), work, []string{"state"},
-		[]frame.Agg{frame.Median("a_mean"), frame.Quantile("a_mean", 0.9)}, parallel.Options{Partitions: 2})
+	out, err := parallel.Collect(parallel.GroupBy(context.Background(), parallel.Frames(work, 0), []string{"state"},
+		[]frame.Agg{frame.Median("a_mean"), frame.Quantile("a_mean", 0.9)}, parallel.Options{Partitions: 2}))
 	if err != nil {
 		panic(err)
 	}
@@ -87,13 +87,13 @@ func oesSource() parallel.Source {
 		readers.Options{NA: []string{"*"}, Thousands: ',', ChunkRows: 2})
 }
 
-func ExampleGroupByStream() {
+func ExampleGroupBy() {
 	// ForceSpill and a 1 MiB budget take the out-of-core path (hash
 	// partitions in spill files) on this tiny input; the result is
 	// GroupBy's, in order of first appearance.
-	g, err := parallel.GroupByStream(context.Background(), oesSource(), []string{"area_title", "occ_code"},
+	g, err := parallel.Collect(parallel.GroupBy(context.Background(), oesSource(), []string{"area_title", "occ_code"},
 		[]frame.Agg{frame.Median("a_mean").As("med"), frame.Count()},
-		parallel.Options{MemoryBudget: 1 << 20, ForceSpill: true})
+		parallel.Options{MemoryBudget: 1 << 20, ForceSpill: true}))
 	if err != nil {
 		panic(err)
 	}
@@ -107,18 +107,18 @@ func ExampleGroupByStream() {
 	// Ohio 15-1252 <nil> 1
 }
 
-func ExampleSortTo() {
-	// An external sort streaming to a writer (here a function printing
-	// each chunk): sorted runs are spilled and k-way merged.
-	err := parallel.SortTo(context.Background(), oesSource(), []frame.SortKey{frame.Asc("occ_code"), frame.Desc("a_mean")},
-		func(chunk *frame.Frame) error {
-			for i := 0; i < chunk.NumRows(); i++ {
-				fmt.Println(chunk.MustColumn("occ_code").Str(i), chunk.MustColumn("area_title").Str(i), chunk.MustColumn("a_mean").Value(i))
-			}
-			return nil
-		}, parallel.Options{MemoryBudget: 1 << 20, ForceSpill: true})
-	if err != nil {
-		panic(err)
+func ExampleSort() {
+	// An external sort streamed chunk by chunk (to a writer, or here to
+	// a loop printing each chunk): sorted runs are spilled and k-way merged.
+	sorted := parallel.Sort(context.Background(), oesSource(), []frame.SortKey{frame.Asc("occ_code"), frame.Desc("a_mean")},
+		parallel.Options{MemoryBudget: 1 << 20, ForceSpill: true})
+	for chunk, err := range sorted {
+		if err != nil {
+			panic(err)
+		}
+		for i := 0; i < chunk.NumRows(); i++ {
+			fmt.Println(chunk.MustColumn("occ_code").Str(i), chunk.MustColumn("area_title").Str(i), chunk.MustColumn("a_mean").Value(i))
+		}
 	}
 	// Output:
 	// 11-1011 Texas 250000
@@ -129,10 +129,10 @@ func ExampleSortTo() {
 	// 15-1252 Ohio <nil>
 }
 
-func ExampleJoinStream() {
+func ExampleJoin() {
 	codes := readers.CSV(context.Background(), strings.NewReader("code,title\n11-1011,Chief Executives\n15-1252,Software Developers\n"), readers.Options{})
-	j, err := parallel.JoinStream(context.Background(), oesSource(), codes, frame.Inner, frame.On("occ_code", "code"),
-		parallel.Options{MemoryBudget: 1 << 20, ForceSpill: true})
+	j, err := parallel.Collect(parallel.Join(context.Background(), oesSource(), codes, frame.Inner, frame.On("occ_code", "code"),
+		parallel.Options{MemoryBudget: 1 << 20, ForceSpill: true}))
 	if err != nil {
 		panic(err)
 	}

@@ -18,8 +18,8 @@ import (
 // must be safe for concurrent use and every result must have one schema.
 //
 // Results come in order of each group's first appearance, or with
-// opt.Unordered as they are made. The input is grouped as [GroupByStream]
-// does: in memory when it fits a third of opt.MemoryBudget, otherwise
+// opt.Unordered as they are made. The input is grouped as [GroupBy]
+// does: in memory when it fits a third of the free budget, otherwise
 // hash-partitioned into spill files and processed partition by partition
 // (each partition's groups in parallel), the ordered results of each
 // partition spilled and merged by first appearance.
@@ -57,7 +57,7 @@ func GroupApply(ctx context.Context, src Source, keys []string, fn func(key, gro
 		}
 		if err == nil && all.NumRows() > 0 {
 			extra := b.size
-			if err = e.acquire(ctx, extra, "in-memory group apply"); err == nil {
+			if err = e.reserveNow(extra, "in-memory group apply"); err == nil {
 				var outs []*frame.Frame
 				outs, err = applyGroups(ctx, all, keys, fn, opt, lockedEmit)
 				e.budget.Release(extra)

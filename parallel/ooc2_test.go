@@ -54,7 +54,7 @@ func TestJoinStreamIdentical(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, opt := range oocOptions(dir) {
-				got, err := JoinStream(ctx, Frames(jc.left, 64), Frames(jc.right, 100), how, jc.on, opt)
+				got, err := Collect(Join(ctx, Frames(jc.left, 64), Frames(jc.right, 100), how, jc.on, opt))
 				if err != nil {
 					t.Fatalf("%s %v %+v: %v", jc.name, how, opt, err)
 				}
@@ -71,7 +71,7 @@ func TestJoinStreamIdentical(t *testing.T) {
 	on := frame.On(lk[0], rk[0])
 	for _, how := range allJoins {
 		want, _ := frame.Join(l, r, how, on)
-		got, err := JoinStream(ctx, Frames(l, 500), Frames(r, 500), how, on, Options{Workers: 2, MemoryBudget: 1 << 20, SpillDir: dir})
+		got, err := Collect(Join(ctx, Frames(l, 500), Frames(r, 500), how, on, Options{Workers: 2, MemoryBudget: 1 << 20, SpillDir: dir}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +104,7 @@ func TestGroupApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, opt := range oocOptions(dir) {
-		emit, result := collect()
+		emit, result := collectFrames()
 		if err := GroupApply(ctx, Frames(f, 700), keys, applyFn, emit, opt); err != nil {
 			t.Fatalf("%+v: %v", opt, err)
 		}
@@ -376,7 +376,7 @@ func TestStreamErrorNamesChunkAndRows(t *testing.T) {
 			}
 		}
 	}
-	_, err := GroupByStream(context.Background(), src, keys, testAggs, Options{Workers: 2, ForceSpill: true, SpillDir: dir, MemoryBudget: 1 << 20})
+	_, err := Collect(GroupBy(context.Background(), src, keys, testAggs, Options{Workers: 2, ForceSpill: true, SpillDir: dir, MemoryBudget: 1 << 20}))
 	if !errors.Is(err, frame.ErrNoColumn) || !strings.Contains(err.Error(), "chunk 4 (rows 2000 to 2499)") {
 		t.Fatalf("got %v", err)
 	}
@@ -420,8 +420,8 @@ func TestCancelLeavesNoOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := NewSink(w, Options{})
-	err = SortTo(ctx, readers.Open(ctx, in, readers.Options{ChunkRows: 4096}), []frame.SortKey{frame.Asc("k")}, s.Write,
-		Options{Workers: 2, MemoryBudget: 2 << 20, SpillDir: spill})
+	_, err = Write(ctx, Sort(ctx, readers.Open(ctx, in, readers.Options{ChunkRows: 4096}), []frame.SortKey{frame.Asc("k")},
+		Options{Workers: 2, MemoryBudget: 2 << 20, SpillDir: spill}), s)
 	if err == nil {
 		t.Skip("the sort finished before the cancellation landed")
 	}
@@ -463,4 +463,22 @@ func TestFinishReportsCancellation(t *testing.T) {
 	if none != nil {
 		t.Fatalf("no error: got %v", none)
 	}
+}
+
+// collectFrames returns an emit function appending to a list and a function
+// concatenating the list.
+func collectFrames() (func(*frame.Frame) error, func() (*frame.Frame, error)) {
+	var parts []*frame.Frame
+	var mu sync.Mutex
+	return func(f *frame.Frame) error {
+			mu.Lock()
+			defer mu.Unlock()
+			parts = append(parts, f)
+			return nil
+		}, func() (*frame.Frame, error) {
+			if len(parts) == 0 {
+				return frame.Empty(), nil
+			}
+			return frame.Concat(parts...)
+		}
 }

@@ -87,7 +87,7 @@ func TestGroupByStreamIdentical(t *testing.T) {
 				}
 				for _, opt := range oocOptions(dir) {
 					name := fmt.Sprintf("%v/%d/skew=%v/%+v", ks, n, skew, opt)
-					got, err := GroupByStream(ctx, Frames(f, 1000), keys, testAggs, opt)
+					got, err := Collect(GroupBy(ctx, Frames(f, 1000), keys, testAggs, opt))
 					if err != nil {
 						t.Fatalf("%s: %v", name, err)
 					}
@@ -129,7 +129,7 @@ func TestSortStreamIdentical(t *testing.T) {
 			}
 			for _, opt := range oocOptions(dir) {
 				name := fmt.Sprintf("%v/%d/%+v", ks, n, opt)
-				got, err := SortStream(ctx, Frames(f, 250), sk, opt)
+				got, err := Collect(Sort(ctx, Frames(f, 250), sk, opt))
 				if err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
@@ -161,7 +161,7 @@ func TestDistinctStreamIdentical(t *testing.T) {
 			}
 			for _, opt := range oocOptions(dir) {
 				name := fmt.Sprintf("%v/%d/%+v", ks, n, opt)
-				got, err := DistinctStream(ctx, Frames(f, 900), keys, opt)
+				got, err := Collect(Distinct(ctx, Frames(f, 900), keys, opt))
 				if err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
@@ -194,19 +194,19 @@ func TestOOCCleanupOnErrorAndCancel(t *testing.T) {
 	opt := Options{Workers: 2, MemoryBudget: 1 << 20, ForceSpill: true, SpillDir: dir}
 	ops := map[string]func(ctx context.Context, src Source) error{
 		"group by": func(ctx context.Context, src Source) error {
-			_, err := GroupByStream(ctx, src, keys, testAggs, opt)
+			_, err := Collect(GroupBy(ctx, src, keys, testAggs, opt))
 			return err
 		},
 		"sort": func(ctx context.Context, src Source) error {
-			_, err := SortStream(ctx, src, []frame.SortKey{frame.Asc(keys[0])}, opt)
+			_, err := Collect(Sort(ctx, src, []frame.SortKey{frame.Asc(keys[0])}, opt))
 			return err
 		},
 		"distinct": func(ctx context.Context, src Source) error {
-			_, err := DistinctStream(ctx, src, keys, opt)
+			_, err := Collect(Distinct(ctx, src, keys, opt))
 			return err
 		},
 		"join": func(ctx context.Context, src Source) error {
-			_, err := JoinStream(ctx, src, Frames(f, 1000), frame.Inner, frame.OnSame(keys...), opt)
+			_, err := Collect(Join(ctx, src, Frames(f, 1000), frame.Inner, frame.OnSame(keys...), opt))
 			return err
 		},
 	}
@@ -246,8 +246,8 @@ func TestGroupByStreamSingleHugeKey(t *testing.T) {
 	}
 	f := frame.Must(frame.New(frame.MustColumn(frame.NewInt64("k", k, nil)), frame.NewFloat64("x", x)))
 	dir, empty := spillDir(t)
-	_, err := GroupByStream(context.Background(), Frames(f, 1000), []string{"k"}, []frame.Agg{frame.Median("x")},
-		Options{MemoryBudget: 1 << 20, SpillDir: dir, ForceSpill: true})
+	_, err := Collect(GroupBy(context.Background(), Frames(f, 1000), []string{"k"}, []frame.Agg{frame.Median("x")},
+		Options{MemoryBudget: 1 << 20, SpillDir: dir, ForceSpill: true}))
 	if !errors.Is(err, ErrBudget) || !strings.Contains(err.Error(), "k=0") {
 		t.Fatalf("got %v, want ErrBudget naming key k=0", err)
 	}

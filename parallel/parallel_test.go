@@ -161,7 +161,7 @@ func TestJoinIdenticalToSerial(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, opt := range []Options{{Workers: 1}, {Workers: 4}, {Workers: 4, Partitions: 7}, {Workers: 1, Partitions: 3}} {
-				got, err := Join(ctx, jc.left, jc.right, how, jc.on, opt)
+				got, err := Collect(Join(ctx, Frames(jc.left, 0), Frames(jc.right, 0), how, jc.on, opt))
 				if err != nil {
 					t.Fatalf("%s %v %+v: %v", jc.name, how, opt, err)
 				}
@@ -212,7 +212,7 @@ func TestGroupByIdenticalToSerial(t *testing.T) {
 					}
 				}
 				if !t.Failed() {
-					got, err := GroupBy(ctx, f, keys, aggs, Options{Workers: 3})
+					got, err := Collect(GroupBy(ctx, Frames(f, 0), keys, aggs, Options{Workers: 3}))
 					want, _ := f.GroupBy(keys...).Agg(aggs...)
 					if err != nil || identical(got, want) != nil {
 						t.Fatalf("GroupBy: %v", err)
@@ -369,10 +369,10 @@ func TestJoinGroupByErrors(t *testing.T) {
 	ctx := context.Background()
 	f := frame.Must(frame.New(frame.MustColumn(frame.NewInt64("k", []int64{1, 2}, nil))))
 	g := frame.Must(frame.New(frame.MustColumn(frame.NewString("k", []string{"1", "2"}, nil))))
-	if _, err := Join(ctx, f, g, frame.Inner, frame.OnSame("k"), Options{}); !errors.Is(err, frame.ErrType) {
+	if _, err := Collect(Join(ctx, Frames(f, 0), Frames(g, 0), frame.Inner, frame.OnSame("k"), Options{})); !errors.Is(err, frame.ErrType) {
 		t.Errorf("join type mismatch: %v", err)
 	}
-	if _, err := GroupBy(ctx, f, []string{"zz"}, []frame.Agg{frame.Count()}, Options{}); !errors.Is(err, frame.ErrNoColumn) {
+	if _, err := Collect(GroupBy(ctx, Frames(f, 0), []string{"zz"}, []frame.Agg{frame.Count()}, Options{})); !errors.Is(err, frame.ErrNoColumn) {
 		t.Errorf("group by missing key: %v", err)
 	}
 }

@@ -31,22 +31,36 @@
 // GroupBy and Map return the same result, row for row and bit for bit, for
 // any Workers and Partitions.
 //
+// # Operators and streams
+//
+// Every relational operator is one function from streams to a stream:
+// [Join], [GroupBy], [Sort], [Distinct], [Filter], [MapChunks], [Limit]
+// take their input as a [Source] — the chunk stream readers.Open yields,
+// or another operator's output — and return a Source, so a pipeline is
+// operators nested in each other and nothing is materialised between them.
+// [Frames] turns a frame into a Source and [Collect] a Source into a frame;
+// [Write] drains a Source into a writer; a [Spool] lets several consumers
+// read one stream.
+//
 // # Out of core
 //
-// GroupByStream, JoinStream, SortStream, DistinctStream and GroupApply (and
-// their -To variants, which stream the result to a function such as a
-// writers.Writer's Write or a [Sink]'s) take their input as a [Source] —
-// the chunk stream readers.Open yields — and stay within
-// Options.MemoryBudget. Input that fits (a third of the budget for
-// group-by, distinct and group-apply, a quarter for both sides of a join,
-// an eighth for sort) is processed in memory by the
-// operators above; otherwise it is spilled to a run-specific directory
-// under Options.SpillDir: hash partitions by key for group-by, join,
-// distinct and group-apply (each row tagged with its ordinal, so the
-// results come back in the in-memory order), sorted runs for sort, which
-// are then k-way merged. Every result equals the in-memory one, row for
-// row. The spill directory is removed when the call returns, whatever
-// happened, and as soon as ctx is cancelled.
+// The operators stay within the memory budget (Options.MemoryBudget, or a
+// [Budget] shared by all operators of a run). Input that fits what is
+// free (a third for group-by, distinct and group-apply, a quarter for a
+// join's build side, an eighth for sort) is processed in memory;
+// otherwise it is spilled to a run-specific directory under
+// Options.SpillDir: hash partitions by key for group-by, join, distinct and
+// group-apply (each row tagged with its ordinal, so the results come back
+// in the in-memory order), sorted runs for sort, which are then k-way
+// merged. Every result equals the in-memory one, row for row. The spill
+// directory is removed when the stream ends, whatever happened, and as soon
+// as ctx is cancelled.
+//
+// No operator waits for memory that only another operator could release:
+// a reservation either fits now, or waits for a task of the same call that
+// is in flight (and will release), or the operator spills, splits its
+// partition, or fails at once with an error wrapping [ErrBudget] that names
+// the operator, what it needed and the budget.
 //
 // # Memory
 //
@@ -83,18 +97,22 @@ type Options struct {
 	// included; 0 means runtime.GOMAXPROCS(0). The process-wide budget
 	// (see the package documentation) may grant fewer.
 	Workers int
-	// Partitions is the number of hash partitions of Join and GroupBy;
-	// 0 chooses from the input size and Workers. Results do not depend on it.
-	// For the out-of-core operators it is the number of spill partitions
-	// (0: chosen from MemoryBudget).
+	// Partitions is the number of hash partitions of an in-memory group-by
+	// (0 chooses from the input size and Workers) and of the spill
+	// partitions of the out-of-core operators (0: chosen from the budget).
+	// Results do not depend on it.
 	Partitions int
 
-	// MemoryBudget is the most bytes the out-of-core operators (GroupByStream,
-	// JoinStream, SortStream, DistinctStream, GroupApply) hold at once: the
+	// MemoryBudget is the most bytes an operator (Join, GroupBy, Sort,
+	// Distinct, Filter, MapChunks, GroupApply) holds at once: the
 	// frames they keep, plus their hash tables and sort buffers, estimated
 	// from Frame.Size (see the package documentation, "Memory"). 0 means
 	// unlimited: nothing is spilled unless ForceSpill is set.
 	MemoryBudget int64
+	// Budget, if set, is a memory budget shared with other calls — the
+	// operators of one pipeline run — and MemoryBudget is ignored: see
+	// [Budget].
+	Budget *Budget
 	// SpillDir is where the run-specific spill directory is created; ""
 	// means os.TempDir().
 	SpillDir string
@@ -111,14 +129,19 @@ type Options struct {
 	Progress func(Progress)
 }
 
-// Progress reports an operator's progress: Rows and Bytes (in-memory size)
-// handled so far in Phase, such as "partition", "spill", "aggregate",
-// "sort runs", "merge".
+// Progress reports how a phase of work advances: an operator's ("join:
+// probe", "group by: spill group", "sort: merge") or a read's ("read oes").
 type Progress struct {
 	Phase string
-	Rows  int64
-	Bytes int64
-	Done  bool
+	// Rows and Bytes are the rows and bytes handled in the phase so far:
+	// for an operator the rows and their in-memory size, for a read of an
+	// uncompressed file the rows and the input bytes parsed.
+	Rows, Bytes int64
+	// Total, if not 0, is the Bytes the phase will reach (a read's file
+	// size), so a display can show a percentage and an ETA.
+	Total int64
+	// Done is set on the phase's last report.
+	Done bool
 }
 
 func (o Options) workers() int {

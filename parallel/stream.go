@@ -2,6 +2,7 @@ package parallel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"sync"
@@ -9,7 +10,6 @@ import (
 	"time"
 
 	"github.com/sluicedata/sluice/frame"
-	"github.com/sluicedata/sluice/writers"
 )
 
 // Items returns a stream of the items of a slice (for [MapStream]).
@@ -249,8 +249,44 @@ func mapStream[T, R any](ctx context.Context, seq iter.Seq2[T, error], fn func(c
 	}
 }
 
+// Writer is a chunked sink that publishes its output on Close and discards
+// it on Abort; writers.Writer satisfies it (this package does not import
+// writers, so engine users do not compile its formats).
+type Writer interface {
+	Write(chunk *frame.Frame) error
+	Close() error
+	Abort() error
+}
+
+// ErrClosed is returned by a Sink used after Close or Abort.
+var ErrClosed = errors.New("parallel: sink is closed")
+
+// Write writes every chunk of src to w and closes it, returning the rows
+// written; on any error (from src, w or a cancelled ctx) it aborts w, so
+// nothing is left at w's output.
+func Write(ctx context.Context, src Source, w Writer) (rows int64, err error) {
+	for c, err := range src {
+		if err == nil {
+			err = ctx.Err()
+		}
+		if err == nil {
+			err = w.Write(c)
+		}
+		if err != nil {
+			w.Abort()
+			return rows, err
+		}
+		rows += int64(c.NumRows())
+	}
+	if err := ctx.Err(); err != nil {
+		w.Abort()
+		return rows, context.Cause(ctx)
+	}
+	return rows, w.Close()
+}
+
 // Sink accepts frames from many workers and writes them through one
-// writers.Writer, one Write at a time: ordered (frames handed over with
+// [Writer], one Write at a time: ordered (frames handed over with
 // Put are written in the order of their sequence numbers 0, 1, 2, …,
 // whatever order they arrive in) unless made with Options.Unordered
 // (frames written as they arrive). The first error is kept and returned by
@@ -259,7 +295,7 @@ func mapStream[T, R any](ctx context.Context, seq iter.Seq2[T, error], fn func(c
 // use.
 type Sink struct {
 	mu      sync.Mutex
-	w       writers.Writer
+	w       Writer
 	ordered bool
 	next    int
 	pending map[int][]*frame.Frame
@@ -269,7 +305,7 @@ type Sink struct {
 }
 
 // NewSink returns a sink writing to w, ordered unless opt.Unordered.
-func NewSink(w writers.Writer, opt Options) *Sink {
+func NewSink(w Writer, opt Options) *Sink {
 	return &Sink{w: w, ordered: !opt.Unordered, pending: map[int][]*frame.Frame{}}
 }
 
@@ -283,7 +319,7 @@ func (s *Sink) Put(seq int, frames ...*frame.Frame) error {
 		return s.err
 	}
 	if s.done {
-		return fmt.Errorf("parallel: sink: put after close: %w", writers.ErrClosed)
+		return fmt.Errorf("parallel: sink: put after close: %w", ErrClosed)
 	}
 	if !s.ordered {
 		return s.writeLocked(frames)

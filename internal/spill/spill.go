@@ -37,6 +37,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"github.com/sluicedata/sluice/frame"
@@ -119,6 +120,25 @@ func (b *Budget) Release(n int64) {
 	close(b.cond)
 	b.cond = make(chan struct{})
 	b.mu.Unlock()
+}
+
+// WaitRelease waits until some bytes are released, ctx is done or d has
+// passed, whichever comes first. Callers retry their reservation after it:
+// a release between their failed TryAcquire and this call is caught by the
+// timeout, so a loop of TryAcquire and WaitRelease never hangs.
+func (b *Budget) WaitRelease(ctx context.Context, d time.Duration) error {
+	b.mu.Lock()
+	c := b.cond
+	b.mu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-c:
+	case <-t.C:
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+	return nil
 }
 
 // Used returns the bytes reserved now.

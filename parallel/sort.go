@@ -3,6 +3,7 @@ package parallel
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/internal/spill"
@@ -11,36 +12,30 @@ import (
 // sortScratch is frame.Sort's scratch per row (permutation, radix keys).
 const sortScratch = 40
 
-// SortStream is an external [frame.Frame.Sort] of a stream of chunks
-// within opt.MemoryBudget: the same rows in the same order (stable, nulls
-// last). The result is held in memory; [SortTo] streams it instead.
-func SortStream(ctx context.Context, src Source, keys []frame.SortKey, opt Options) (*frame.Frame, error) {
-	emit, result := collect()
-	if err := SortTo(ctx, src, keys, emit, opt); err != nil {
-		return nil, err
-	}
-	return result()
-}
-
-// SortTo sorts a stream of chunks by keys and hands the sorted rows to
-// emit in chunks, in order, from one goroutine at a time (a
-// writers.Writer's Write fits). The order is [frame.Frame.Sort]'s: stable,
-// nulls last whatever the direction.
+// Sort is an external [frame.Frame.Sort] of a stream of chunks within the
+// memory budget: the same rows in the same order (stable, nulls last
+// whatever the direction).
 //
-// An input that fits an eighth of the budget is sorted in memory. Otherwise
-// consecutive runs of about an eighth of the budget are sorted by
+// An input that fits an eighth of the free budget is sorted in memory.
+// Otherwise consecutive runs of about an eighth of the budget are sorted by
 // frame.Sort — the next run is read while the last is sorted, on another
 // goroutine — and spilled in small chunks; the runs are then k-way merged
 // with a heap (ties go to the earlier run, which keeps the sort stable),
 // in several passes if one chunk of every run would not fit half the
 // budget.
-func SortTo(ctx context.Context, src Source, keys []frame.SortKey, emit func(*frame.Frame) error, opt Options) (err error) {
+func Sort(ctx context.Context, src Source, keys []frame.SortKey, opt Options) Source {
+	return stream(func(emit func(*frame.Frame) error) error {
+		return sortTo(ctx, src, keys, emit, opt)
+	})
+}
+
+func sortTo(ctx context.Context, src Source, keys []frame.SortKey, emit func(*frame.Frame) error, opt Options) (err error) {
 	e := newExec(ctx, "sort", opt)
 	defer e.finish(&err)
 	if len(keys) == 0 {
 		return fmt.Errorf("parallel: sort: no keys")
 	}
-	runBytes := e.limit() / 8
+	runBytes := e.free() / 8
 	threshold := runBytes
 	if opt.ForceSpill {
 		threshold = 0
@@ -72,7 +67,7 @@ func SortTo(ctx context.Context, src Source, keys []frame.SortKey, emit func(*fr
 		var s *frame.Frame
 		if err == nil && all.NumCols() > 0 {
 			extra := b.size + int64(all.NumRows())*sortScratch
-			if err = e.acquire(ctx, extra, "in-memory sort"); err == nil {
+			if err = e.reserveNow(extra, "in-memory sort"); err == nil {
 				s, err = all.Sort(keys...)
 				e.budget.Release(extra)
 			}
@@ -99,11 +94,15 @@ func SortTo(ctx context.Context, src Source, keys []frame.SortKey, emit func(*fr
 	acks := make(chan error)
 	var runs []*spill.File
 	sortErr := make(chan error, 1)
+	// busy is 1 while the sorter holds a run: the reader may then wait for
+	// budget, which the sorter will release
+	var busy atomic.Int64
 	go func() {
 		var ferr error
 		for j := range jobs {
 			if ferr != nil {
 				e.budget.Release(j.held)
+				busy.Add(-1)
 				acks <- ferr
 				continue
 			}
@@ -114,11 +113,13 @@ func SortTo(ctx context.Context, src Source, keys []frame.SortKey, emit func(*fr
 			extra := 2*j.held + int64(rows)*sortScratch // concatenation, sorted copy, scratch
 			if ferr = e.reserveNow(extra, fmt.Sprintf("sorting run %d", j.n)); ferr != nil {
 				e.budget.Release(j.held)
+				busy.Add(-1)
 				acks <- ferr
 				continue
 			}
 			acks <- nil
 			ferr = e.sortRun(j.chunks, j.held, extra, keys, &runs, j.n)
+			busy.Add(-1)
 		}
 		sortErr <- ferr
 	}()
@@ -130,36 +131,47 @@ func SortTo(ctx context.Context, src Source, keys []frame.SortKey, emit func(*fr
 			if len(cur) == 0 {
 				return nil
 			}
+			busy.Add(1)
 			select {
 			case jobs <- job{cur, held, n}:
 			case <-ctx.Done():
 				e.budget.Release(held)
+				busy.Add(-1)
 				return context.Cause(ctx)
 			}
 			cur, held = nil, 0
 			n++
 			return <-acks
 		}
-		if held >= runBytes {
+		if held >= runBytes || b.pending != nil {
 			if err := send(); err != nil {
 				return err
 			}
 		}
+		pending := b.pending
+		b.pending = nil
 		if !b.done {
 			for {
-				c, err, ok := b.next()
-				if !ok {
-					break
-				}
-				if err == nil {
-					err = ctx.Err()
-				}
-				if err != nil {
-					e.budget.Release(held)
-					return err
+				var c *frame.Frame
+				if pending != nil {
+					c, pending = pending, nil
+				} else {
+					var err error
+					var ok bool
+					c, err, ok = b.next()
+					if !ok {
+						break
+					}
+					if err == nil {
+						err = ctx.Err()
+					}
+					if err != nil {
+						e.budget.Release(held)
+						return err
+					}
 				}
 				s := spill.SizeOf(c)
-				if err := e.acquire(ctx, s, fmt.Sprintf("run %d chunk", n)); err != nil {
+				if err := e.reserve(ctx, s, fmt.Sprintf("run %d chunk", n), busy.Load); err != nil {
 					e.budget.Release(held)
 					return err
 				}
@@ -213,23 +225,19 @@ func (e *exec) sortRun(chunks []*frame.Frame, held, extra int64, keys []frame.So
 	return nil
 }
 
-// DistinctStream is [frame.Frame.Distinct] over a stream of chunks within
-// opt.MemoryBudget: the first row of each distinct combination of cols (all
-// columns when none are named), in input order. The result is held in
-// memory; [DistinctTo] streams it instead.
-func DistinctStream(ctx context.Context, src Source, cols []string, opt Options) (*frame.Frame, error) {
-	emit, result := collect()
-	if err := DistinctTo(ctx, src, cols, emit, opt); err != nil {
-		return nil, err
-	}
-	return result()
+// Distinct keeps the first row of each distinct combination of cols (all
+// columns when none are named), in input order, within the memory budget:
+// [frame.Frame.Distinct] of the whole stream. Out of core it
+// hash-partitions the rows (tagged with their ordinals) by cols, keeps each
+// partition's first occurrences, and merges the partitions' survivors by
+// ordinal.
+func Distinct(ctx context.Context, src Source, cols []string, opt Options) Source {
+	return stream(func(emit func(*frame.Frame) error) error {
+		return distinctTo(ctx, src, cols, emit, opt)
+	})
 }
 
-// DistinctTo is [DistinctStream] handing the rows to emit in chunks, in
-// input order. Out of core it hash-partitions the rows (tagged with their
-// ordinals) by cols, keeps each partition's first occurrences, and merges
-// the partitions' survivors by ordinal.
-func DistinctTo(ctx context.Context, src Source, cols []string, emit func(*frame.Frame) error, opt Options) (err error) {
+func distinctTo(ctx context.Context, src Source, cols []string, emit func(*frame.Frame) error, opt Options) (err error) {
 	e := newExec(ctx, "distinct", opt)
 	defer e.finish(&err)
 	b, err := e.bufferGrouped(ctx, src, opt)
@@ -251,7 +259,7 @@ func DistinctTo(ctx context.Context, src Source, cols []string, emit func(*frame
 		var d *frame.Frame
 		if err == nil {
 			extra := b.size
-			if err = e.acquire(ctx, extra, "in-memory distinct"); err == nil {
+			if err = e.reserveNow(extra, "in-memory distinct"); err == nil {
 				d, err = all.Distinct(cols...)
 				e.budget.Release(extra)
 			}

@@ -6,14 +6,17 @@ import (
 	"fmt"
 	"iter"
 	"sync"
+	"time"
 
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/internal/spill"
 )
 
 // Source is a stream of frame chunks of one schema, as readers.Open yields
-// them: the out-of-core operators pull chunks one at a time and never ask
-// for the whole input at once.
+// them and as every operator of this package yields its result. A Source is
+// lazy: nothing happens until it is ranged over, and breaking out of the
+// loop stops the work behind it (and removes its spill files). A Source
+// yields an error at most once, last.
 type Source = iter.Seq2[*frame.Frame, error]
 
 // Frames returns a Source yielding f in chunks of chunkRows rows (0: 65536)
@@ -36,10 +39,118 @@ func Frames(f *frame.Frame, chunkRows int) Source {
 	}
 }
 
+// Collect drains src and concatenates its chunks into one frame (what the
+// operators of this package would hold in memory at the end of a stream).
+// An empty stream gives an empty frame with the schema of its first chunk,
+// or no columns at all when it yielded none.
+func Collect(src Source) (*frame.Frame, error) {
+	var parts []*frame.Frame
+	for c, err := range src {
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, c)
+	}
+	switch len(parts) {
+	case 0:
+		return frame.Empty(), nil
+	case 1:
+		return parts[0], nil
+	}
+	return frame.Concat(parts...)
+}
+
+// Limit passes on the first n rows of src (all of them when n < 0) and then
+// stops src, so the work behind it ends early (a `head` over a huge file
+// reads a few chunks). At least one chunk is yielded, so the schema reaches
+// the consumer.
+func Limit(src Source, n int64) Source {
+	return func(yield func(*frame.Frame, error) bool) {
+		if n < 0 {
+			for c, err := range src {
+				if !yield(c, err) || err != nil {
+					return
+				}
+			}
+			return
+		}
+		left := n
+		sent := false
+		for c, err := range src {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if int64(c.NumRows()) > left {
+				c = c.Slice(0, int(left))
+			}
+			if c.NumRows() > 0 || !sent {
+				sent = true
+				left -= int64(c.NumRows())
+				if !yield(c, nil) {
+					return
+				}
+			}
+			if left <= 0 {
+				return
+			}
+		}
+	}
+}
+
 // ErrBudget is wrapped by the errors of a reservation that can never fit
 // the memory budget: a chunk, or a single key's group, bigger than
 // Options.MemoryBudget allows.
 var ErrBudget = spill.ErrBudget
+
+// Budget is a memory budget shared by the operators of one run (a
+// pipeline's every step, say), so that together — intermediates included —
+// they hold at most its limit: give the same *Budget in the Options of
+// every call. Operators reserve before they materialise, never wait for
+// memory another operator holds, and spill (or fail with [ErrBudget]) when
+// a reservation does not fit. A Budget is safe for concurrent use.
+type Budget struct{ b *spill.Budget }
+
+// NewBudget returns a budget of limit bytes (0: unlimited, but still
+// counting Used and Peak).
+func NewBudget(limit int64) *Budget { return &Budget{spill.NewBudget(limit)} }
+
+// Limit returns the budget's limit in bytes (0: unlimited).
+func (b *Budget) Limit() int64 { return b.b.Limit() }
+
+// Used returns the bytes reserved now.
+func (b *Budget) Used() int64 { return b.b.Used() }
+
+// Peak returns the most bytes ever reserved at once.
+func (b *Budget) Peak() int64 { return b.b.Peak() }
+
+// budget returns the spill budget a call reserves from: the shared one, or
+// a new one of MemoryBudget bytes.
+func (o Options) budget() *spill.Budget {
+	if o.Budget != nil {
+		return o.Budget.b
+	}
+	return spill.NewBudget(o.MemoryBudget)
+}
+
+// errStop is returned by an emit function whose consumer stopped early.
+var errStop = errors.New("parallel: consumer stopped")
+
+// stream turns an operator that hands its result to emit (one call at a
+// time) into a Source.
+func stream(op func(emit func(*frame.Frame) error) error) Source {
+	return func(yield func(*frame.Frame, error) bool) {
+		err := op(func(f *frame.Frame) error {
+			if !yield(f, nil) {
+				return errStop
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errStop) {
+			yield(nil, err)
+		}
+	}
+}
 
 // ordinal column names carried through spill files (the NUL keeps them
 // from clashing with a user's columns).
@@ -49,8 +160,8 @@ const (
 	rordCol = "\x00rord"
 )
 
-// exec is the per-call state of an out-of-core operator: its budget, its
-// lazily created spill directory and its progress reporting.
+// exec is the per-call state of an operator: its budget, its lazily
+// created spill directory and its progress reporting.
 type exec struct {
 	opt    Options
 	budget *spill.Budget
@@ -65,7 +176,7 @@ type exec struct {
 }
 
 func newExec(ctx context.Context, name string, opt Options) *exec {
-	return &exec{opt: opt, budget: spill.NewBudget(opt.MemoryBudget), name: name, ctx: ctx, prog: map[string]*Progress{}}
+	return &exec{opt: opt, budget: opt.budget(), name: name, ctx: ctx, prog: map[string]*Progress{}}
 }
 
 // limit is the budget, or a large number when unlimited.
@@ -76,6 +187,9 @@ func (e *exec) limit() int64 {
 	return 1 << 62
 }
 
+// free is the part of the budget not reserved now.
+func (e *exec) free() int64 { return max(e.limit()-e.budget.Used(), 0) }
+
 // sizing is the budget used to choose run and partition sizes: the budget,
 // or 256 MiB when unlimited (only reached with ForceSpill).
 func (e *exec) sizing() int64 {
@@ -85,7 +199,9 @@ func (e *exec) sizing() int64 {
 	return 256 << 20
 }
 
-// acquire reserves n bytes, naming what for in the error.
+// acquire reserves n bytes, waiting while other goroutines of this call
+// hold budget they will give back. Only call it when something in flight
+// is guaranteed to release; otherwise use reserveNow.
 func (e *exec) acquire(ctx context.Context, n int64, what string) error {
 	if err := e.budget.Acquire(ctx, n); err != nil {
 		if errors.Is(err, spill.ErrBudget) {
@@ -96,9 +212,8 @@ func (e *exec) acquire(ctx context.Context, n int64, what string) error {
 	return nil
 }
 
-// reserveNow reserves n bytes without waiting, for phases that run on one
-// goroutine (nothing else would release): a reservation that does not fit
-// now fails with ErrBudget.
+// reserveNow reserves n bytes without waiting: a reservation that does not
+// fit now fails with ErrBudget.
 func (e *exec) reserveNow(n int64, what string) error {
 	if e.budget.TryAcquire(n) {
 		return nil
@@ -107,7 +222,29 @@ func (e *exec) reserveNow(n int64, what string) error {
 		e.name, what, n, e.budget.Used(), e.budget.Limit(), spill.ErrBudget)
 }
 
-// spillDir returns the run's spill directory, creating it on first use.
+// reserve reserves n bytes for a job of a pool of goroutines: it waits
+// only while inflight() > 0 — another job of the pool will release — and
+// otherwise fails at once with ErrBudget. Jobs must release their bytes
+// before they stop counting in inflight, so that inflight() == 0 means
+// every release has happened and one more try is definitive.
+func (e *exec) reserve(ctx context.Context, n int64, what string, inflight func() int64) error {
+	if n > e.limit() {
+		return e.acquire(ctx, n, what) // fails at once: can never fit
+	}
+	for {
+		if e.budget.TryAcquire(n) {
+			return nil
+		}
+		if inflight() == 0 {
+			return e.reserveNow(n, what)
+		}
+		if err := e.budget.WaitRelease(ctx, 20*time.Millisecond); err != nil {
+			return err
+		}
+	}
+}
+
+// spillDir returns the call's spill directory, creating it on first use.
 func (e *exec) spillDir() (*spill.Dir, error) {
 	e.dirMu.Lock()
 	defer e.dirMu.Unlock()
@@ -133,6 +270,9 @@ func (e *exec) finish(err *error) {
 	cerr := e.close()
 	if *err == nil {
 		*err = cerr
+		return
+	}
+	if errors.Is(*err, errStop) {
 		return
 	}
 	if c := context.Cause(e.ctx); c != nil && !errors.Is(*err, c) {
@@ -164,7 +304,7 @@ func (e *exec) progress(phase string, rows, bytes int64) {
 	defer e.progMu.Unlock()
 	p := e.prog[phase]
 	if p == nil {
-		p = &Progress{Phase: phase}
+		p = &Progress{Phase: e.name + ": " + phase}
 		e.prog[phase] = p
 	}
 	p.Rows += rows
@@ -181,7 +321,7 @@ func (e *exec) done(phase string) {
 	defer e.progMu.Unlock()
 	p := e.prog[phase]
 	if p == nil {
-		p = &Progress{Phase: phase}
+		p = &Progress{Phase: e.name + ": " + phase}
 	}
 	q := *p
 	q.Done = true
@@ -204,21 +344,6 @@ func emitChunks(ctx context.Context, f *frame.Frame, emit func(*frame.Frame) err
 		}
 	}
 	return nil
-}
-
-// collect returns an emit function appending to a list and a function
-// concatenating the list.
-func collect() (func(*frame.Frame) error, func() (*frame.Frame, error)) {
-	var parts []*frame.Frame
-	return func(f *frame.Frame) error {
-			parts = append(parts, f)
-			return nil
-		}, func() (*frame.Frame, error) {
-			if len(parts) == 0 {
-				return frame.Empty(), nil
-			}
-			return frame.Concat(parts...)
-		}
 }
 
 // withOrd returns f with an Int64 column name holding base, base+1, ….

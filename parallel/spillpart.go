@@ -24,10 +24,17 @@ type buffered struct {
 	next   func() (*frame.Frame, error, bool)
 	stop   func()
 	names  []string
+	schema *frame.Frame // the first chunk's columns, no rows
+	// pending is a chunk pulled but not reserved (the budget had no room):
+	// it comes after chunks and before the rest of the source.
+	pending *frame.Frame
 }
 
-// buffer pulls chunks from src until more than threshold bytes are held
-// or src ends. The caller must call b.release and b.stop.
+// buffer pulls chunks from src until more than threshold bytes are held,
+// the budget has no room for the next chunk (it is then held as the
+// pending head, see pending), or src ends. The first chunk is always
+// taken (it must fit the budget now). The caller must call b.release and
+// b.stop.
 func (e *exec) buffer(ctx context.Context, src Source, threshold int64, side string) (*buffered, error) {
 	next, stop := iter.Pull2(src)
 	b := &buffered{next: next, stop: stop}
@@ -45,10 +52,19 @@ func (e *exec) buffer(ctx context.Context, src Source, threshold int64, side str
 		}
 		if b.names == nil {
 			b.names = c.Names()
+			b.schema = c.Head(0)
 		}
 		s := spill.SizeOf(c)
-		if err := e.acquire(ctx, s, side+"chunk "+fmt.Sprint(len(b.chunks))); err != nil {
-			return b, err
+		if !e.budget.TryAcquire(s) {
+			if b.rows > 0 || len(b.chunks) > 0 {
+				// no room: the rest streams (the caller spills); this
+				// chunk goes first, unreserved until it is handed out
+				b.pending = c
+				break
+			}
+			if err := e.reserveNow(s, side+"first chunk"); err != nil {
+				return b, err
+			}
 		}
 		b.size += s
 		b.rows += int64(c.NumRows())
@@ -117,16 +133,7 @@ func (e *exec) forChunks(ctx context.Context, b *buffered, cost func(c *frame.Fr
 		k := cost(c)
 		// the chunk's own reservation becomes part of its job's cost
 		e.budget.Release(held)
-		var err error
-		if !e.budget.TryAcquire(k) {
-			if inflight.Load() == 0 {
-				// nothing in flight will release budget: waiting would hang
-				err = e.reserveNow(k, fmt.Sprintf("chunk %d", i))
-			} else {
-				err = e.acquire(gctx, k, fmt.Sprintf("chunk %d", i))
-			}
-		}
-		if err != nil {
+		if err := e.reserve(gctx, k, fmt.Sprintf("chunk %d", i), inflight.Load); err != nil {
 			return err
 		}
 		inflight.Add(1)
@@ -149,6 +156,14 @@ func (e *exec) forChunks(ctx context.Context, b *buffered, cost func(c *frame.Fr
 			b.size -= s
 			chunks[k] = nil
 			if err := send(c, s); err != nil {
+				return err
+			}
+		}
+		if b.pending != nil {
+			c := b.pending
+			b.pending = nil
+			e.progress("read", int64(c.NumRows()), spill.SizeOf(c))
+			if err := send(c, 0); err != nil {
 				return err
 			}
 		}
@@ -356,10 +371,16 @@ func (p part) remove() {
 }
 
 // fitParts splits, recursively and by a remixed hash, every partition
-// whose cost (factor × its in-memory size) exceeds maxCost. A partition
-// holding a single key that is still too big fails with ErrBudget naming
-// the key and its size.
+// whose cost (factor × its in-memory size) exceeds maxCost (a worker's
+// share of the free budget, so partitions run side by side). A partition
+// holding a single key cannot be split: it is kept if its cost fits the
+// whole free budget (it then runs alone) and otherwise fails with
+// ErrBudget naming the key and its size.
 func (e *exec) fitParts(ctx context.Context, parts []part, keys [][]string, factor, maxCost int64, level int) ([]part, error) {
+	return e.fitPartsTo(ctx, parts, keys, factor, maxCost, max(e.free(), maxCost), level)
+}
+
+func (e *exec) fitPartsTo(ctx context.Context, parts []part, keys [][]string, factor, maxCost, hardMax int64, level int) ([]part, error) {
 	const fan = 16
 	var out []part
 	for pi, p := range parts {
@@ -412,6 +433,18 @@ func (e *exec) fitParts(ctx context.Context, parts []part, keys [][]string, fact
 			}
 			f.Remove()
 		}
+		if (allSame || level >= 12) && factor*p.size() <= hardMax {
+			// one key (or hopelessly colliding ones) that fits when run
+			// alone: keep its rows as they are
+			for _, s := range subs {
+				if s.empty() {
+					s.remove()
+				} else {
+					out = append(out, s)
+				}
+			}
+			continue
+		}
 		if allSame || level >= 12 {
 			for _, s := range subs {
 				s.remove()
@@ -419,7 +452,7 @@ func (e *exec) fitParts(ctx context.Context, parts []part, keys [][]string, fact
 			return nil, fmt.Errorf("parallel: %s: partition %d: key %s has %d rows (%d bytes in memory, %d with working space), more than the memory budget of %d bytes allows: %w",
 				e.name, pi, describeKey(sample), p.rows(), p.size(), factor*p.size(), e.budget.Limit(), ErrBudget)
 		}
-		fit, err := e.fitParts(ctx, subs, keys, factor, maxCost, level+1)
+		fit, err := e.fitPartsTo(ctx, subs, keys, factor, maxCost, hardMax, level+1)
 		if err != nil {
 			return nil, err
 		}
