@@ -25,8 +25,8 @@ type JoinIndex struct {
 	cols  []*Column
 	tabs  []keyTable
 	comb  []*wordTable // comb[i-1] combines the running id with key column i's
-	d     int        // distinct non-null build keys
-	start []int32    // rows of key id g: byID[start[g]:start[g+1]], ascending
+	d     int          // distinct non-null build keys
+	start []int32      // rows of key id g: byID[start[g]:start[g+1]], ascending
 	byID  []int32
 	ids   []int32 // key id of every build row (-1: a null in a key)
 }
