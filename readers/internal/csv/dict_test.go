@@ -1,10 +1,9 @@
-package readers
+package csv
 
 import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 
@@ -13,9 +12,10 @@ import (
 
 // TestDictAuto: a String column whose sample repeats its values is read
 // dictionary-encoded, chunk by chunk with one growing dictionary, and
-// ReadAll keeps it encoded; a column of unique values, a short sample and
+// Concat keeps it encoded; a column of unique values, a short sample and
 // NoDict read plain. Values are the same either way.
 func TestDictAuto(t *testing.T) {
+	t.Parallel()
 	states := []string{"Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "\"Washington, D.C.\"", "", "NA", " Ohio "}
 	var sb strings.Builder
 	sb.WriteString("id,state,n\n")
@@ -23,7 +23,7 @@ func TestDictAuto(t *testing.T) {
 		fmt.Fprintf(&sb, "u%d,%s,%d\n", i, states[(i*7)%len(states)], i)
 	}
 	in := sb.String()
-	plain, err := readAll(in, Options{NoDict: true, ChunkRows: 700})
+	plain, err := readAll(in, Config{NoDict: true, ChunkRows: 700})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestDictAuto(t *testing.T) {
 			t.Fatalf("NoDict: column %s is encoded", c.Name())
 		}
 	}
-	got, err := readAll(in, Options{ChunkRows: 700})
+	got, err := readAll(in, Config{ChunkRows: 700})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestDictAuto(t *testing.T) {
 	// every streamed chunk is encoded, with prefixes of one dictionary
 	var prev *frame.Column
 	chunks := 0
-	for f, err := range CSV(context.Background(), strings.NewReader(in), Options{ChunkRows: 700}) {
+	for f, err := range Read(context.Background(), strings.NewReader(in), Config{ChunkRows: 700}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,55 +74,12 @@ func TestDictAuto(t *testing.T) {
 		t.Fatalf("%d chunks", chunks)
 	}
 	// a sample too short to judge: plain
-	short, err := readAll("s\na\na\nb\n", Options{})
+	short, err := readAll("s\na\na\nb\n", Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if short.ColumnAt(0).IsDict() {
 		t.Fatal("3-row column encoded")
-	}
-}
-
-// TestDictAcrossFiles: Files shares each encoded column's dictionary across
-// the files (and encodes the source column), so ReadAll keeps them encoded;
-// the values are those of a plain read.
-func TestDictAcrossFiles(t *testing.T) {
-	dir := t.TempDir()
-	var paths []string
-	for f := range 3 {
-		var sb strings.Builder
-		sb.WriteString("state,n\n")
-		for i := range 300 {
-			// each file brings a new state too
-			fmt.Fprintf(&sb, "s%d,%d\n", (i*(f+1))%(5+f), i)
-		}
-		p := fmt.Sprintf("%s/part%d.csv", dir, f)
-		if err := os.WriteFile(p, []byte(sb.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
-	ctx := context.Background()
-	got, err := ReadAll(Files(ctx, paths, Options{SourceColumn: "file", ChunkRows: 128}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := ReadAll(Files(ctx, paths, Options{SourceColumn: "file", ChunkRows: 128, NoDict: true}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := sameFrames(got, want); d != "" {
-		t.Fatal(d)
-	}
-	for _, name := range []string{"state", "file"} {
-		c, _ := got.Column(name)
-		w, _ := want.Column(name)
-		if !c.IsDict() || w.IsDict() {
-			t.Fatalf("%s: IsDict %v, NoDict read %v", name, c.IsDict(), w.IsDict())
-		}
-	}
-	if c, _ := got.Column("file"); c.Str(got.NumRows()-1) != paths[2] {
-		t.Fatalf("last row's file %q", c.Str(got.NumRows()-1))
 	}
 }
 
@@ -132,7 +89,7 @@ func TestDictAcrossFiles(t *testing.T) {
 // names its value in the dictionary.
 func TestDictCache(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 9))
-	d := newStrDict()
+	d := newStrDict(dictMaxEntries)
 	caches := []*dictCache{newDictCache(), newDictCache()} // two workers
 	ids := map[string]uint32{}
 	for range 50000 {

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package readers
+package csv
 
 import "os"
 

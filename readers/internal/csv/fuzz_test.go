@@ -1,4 +1,4 @@
-package readers
+package csv
 
 import (
 	"bytes"
@@ -58,10 +58,10 @@ func FuzzCSV(f *testing.F) {
 		// encoding/csv does not quote a leading space before a quote… it
 		// quotes any field with a quote, so the reference is exact; but a
 		// field starting with a lone '\r' or '\n' only is fine too.
-		defer func(r int) { readSize = r }(readSize)
-		readSize = int(chunk%32) + 1
 		var got [][]string
-		for rec, err := range Records(context.Background(), bytes.NewReader(in), Options{Delimiter: rune(delim)}) {
+		rcfg := Config{Delimiter: rune(delim)}
+		rcfg.tune.readSize = int(chunk%32) + 1
+		for rec, err := range Records(context.Background(), bytes.NewReader(in), rcfg) {
 			if err != nil {
 				t.Fatalf("Records(%q): %v", in, err)
 			}
@@ -70,24 +70,39 @@ func FuzzCSV(f *testing.F) {
 		if !slices.EqualFunc(got, recs, slices.Equal) {
 			t.Fatalf("Records(%q)\n got %q\nwant %q", in, got, recs)
 		}
-		// raw typed reader, ragged padded
-		fr, err := ReadAll(CSV(context.Background(), bytes.NewReader(in), Options{Delimiter: rune(delim), Raw: true, Ragged: RaggedPad, ChunkRows: int(chunk%5) + 1}))
+		// raw typed reader, ragged records extended: every field is kept,
+		// fields a record lacks are null
+		fcfg := Config{Delimiter: rune(delim), Raw: true, Ragged: RaggedExtend, ChunkRows: int(chunk%5) + 1}
+		fcfg.tune.readSize = rcfg.tune.readSize
+		fr, err := readAll(string(in), fcfg)
 		if err != nil {
 			t.Fatalf("CSV(%q): %v", in, err)
 		}
 		if fr.NumRows() != len(recs)-1 {
 			t.Fatalf("CSV(%q): %d rows, want %d", in, fr.NumRows(), len(recs)-1)
 		}
+		width := 0
+		for _, r := range recs {
+			width = max(width, len(r))
+		}
+		if fr.NumCols() != width {
+			t.Fatalf("CSV(%q): %d columns, want %d (the widest record)", in, fr.NumCols(), width)
+		}
 		for i, r := range recs[1:] {
-			for k := range min(len(r), fr.NumCols()) {
-				if fr.ColumnAt(k).Str(i) != r[k] {
-					t.Fatalf("CSV(%q) row %d col %d = %q, want %q", in, i, k, fr.ColumnAt(k).Str(i), r[k])
+			for k := range fr.NumCols() {
+				c := fr.ColumnAt(k)
+				if k >= len(r) {
+					if !c.IsNull(i) {
+						t.Fatalf("CSV(%q) row %d col %d = %q, want null", in, i, k, c.Str(i))
+					}
+				} else if c.IsNull(i) || c.Str(i) != r[k] {
+					t.Fatalf("CSV(%q) row %d col %d = %q, want %q", in, i, k, c.Str(i), r[k])
 				}
 			}
 		}
-		// typed: the slow, fused fast and block paths agree (values or errors)
-		readBoth(t, string(in), Options{Delimiter: rune(delim), ChunkRows: int(chunk%5) + 1})
-		readBoth(t, string(in), Options{Delimiter: rune(delim), Raw: true})
+		// typed: the general, fused and block paths agree (values or errors)
+		readBoth(t, string(in), Config{Delimiter: rune(delim), ChunkRows: int(chunk%5) + 1})
+		readBoth(t, string(in), Config{Delimiter: rune(delim), Raw: true})
 	})
 }
 
@@ -150,21 +165,22 @@ func FuzzInfer(f *testing.F) {
 	f.Add("d\n2024-01-31\n2024-02-29 10:00:00\n*\n", uint8(1))
 	f.Add("n\n1\n2\n3.5\n", uint8(2))
 	f.Fuzz(func(t *testing.T, in string, sample uint8) {
-		opt := Options{SampleRows: int(sample % 8), NA: []string{"*", "#", "**"}, Ragged: RaggedPad, ChunkRows: 3}
+		// sample bit 3: NAAuto (its nulls are not checked: they are nulls)
+		opt := Config{SampleRows: int(sample % 8), NA: []string{"*", "#", "**"}, Ragged: RaggedTruncate, ChunkRows: 3, NAAuto: sample&8 != 0}
 		var st Stats
 		opt.Stats = &st
-		fr, err := ReadAll(CSV(context.Background(), strings.NewReader(in), opt))
+		fr, err := readAll(in, opt)
 		if err != nil {
 			return // errors are fine; panics and silent changes are not
 		}
-		raw, err := ReadAll(CSV(context.Background(), strings.NewReader(in), Options{Raw: true, Ragged: RaggedPad}))
+		raw, err := readAll(in, Config{Raw: true, Ragged: RaggedTruncate})
 		if err != nil {
 			t.Fatalf("typed read succeeded but raw failed: %v", err)
 		}
 		if raw.NumRows() != fr.NumRows() {
 			t.Fatalf("typed %d rows, raw %d", fr.NumRows(), raw.NumRows())
 		}
-		nf := numFormat(opt)
+		nf := numFormat(&opt)
 		for k, c := range fr.Columns() {
 			rc := raw.ColumnAt(k)
 			for i := range c.Len() {

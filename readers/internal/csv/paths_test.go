@@ -1,4 +1,4 @@
-package readers
+package csv
 
 import (
 	"context"
@@ -51,40 +51,42 @@ func sameFrames(a, b *frame.Frame) string {
 	return ""
 }
 
-// readBoth reads in by the slow path, the fused fast path and the block
-// path (forced even without the vector masks) and requires the same frames
-// or the same errors.
-func readBoth(t *testing.T, in string, opt Options) {
+// readBoth reads in by the general path, the fused path and the block path
+// (forced even without the vector masks) and requires the same frames or
+// the same errors. It returns the chunks each path parsed.
+func readBoth(t *testing.T, in string, opt Config) (chunks [nPaths]int64) {
 	t.Helper()
-	defer func(f, v, force bool) { fastPathOff, vecPathOff, vecForce = f, v, force }(fastPathOff, vecPathOff, vecForce)
-	defer func(f bool, m uint32) { dictForce, dictMaxEntries = f, m }(dictForce, dictMaxEntries)
-	fastPathOff = true
 	plain := opt
 	plain.NoDict = true
+	plain.tune.noFused = true
 	want, werr := readAll(in, plain)
 	// each path plain, with dictionaries where the sample repeats, with a
 	// dictionary for every String column, and with dictionaries that fill
 	// up after three entries (later chunks plain)
-	for _, path := range []string{"slow", "fast", "block"} {
-		fastPathOff = path == "slow"
-		vecPathOff, vecForce = path == "fast", path == "block"
+	for _, path := range []string{"general", "fused", "block"} {
 		for _, dict := range dictModes() {
 			o := opt
+			o.tune.noFused = path == "general"
+			o.tune.noBlock, o.tune.forceBlock = path == "fused", path == "block"
 			o.NoDict = dict == "off"
-			dictForce = dict == "force" || dict == "full"
-			dictMaxEntries = 1 << 16
+			o.tune.forceDict = dict == "force" || dict == "full"
 			if dict == "full" {
-				dictMaxEntries = 3
+				o.tune.dictMax = 3
 			}
+			var st Stats
+			o.Stats = &st
 			got, gerr := readAll(in, o)
+			for i, n := range st.Chunks {
+				chunks[i] += n
+			}
 			if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) {
-				t.Fatalf("opt %+v: %s path (dictionaries %s) error %v, slow path %v\ninput:\n%s", opt, path, dict, gerr, werr, in)
+				t.Fatalf("opt %+v: %s path (dictionaries %s) error %v, general path %v\ninput:\n%s", opt, path, dict, gerr, werr, in)
 			}
 			if werr != nil {
 				continue
 			}
 			if d := sameFrames(got, want); d != "" {
-				t.Fatalf("opt %+v: %s path (dictionaries %s) and plain slow path differ: %s\ninput:\n%s", opt, path, dict, d, in)
+				t.Fatalf("opt %+v: %s path (dictionaries %s) and plain general path differ: %s\ninput:\n%s", opt, path, dict, d, in)
 			}
 			for _, c := range got.Columns() {
 				if got.NumRows() > 0 && c.Type() == frame.String && c.IsDict() != (dict == "force") && dict != "auto" && dict != "full" {
@@ -93,6 +95,7 @@ func readBoth(t *testing.T, in string, opt Options) {
 			}
 		}
 	}
+	return chunks
 }
 
 // dictModes are the dictionary settings readBoth tries (fewer with -short,
@@ -105,7 +108,7 @@ func dictModes() []string {
 }
 
 // genMessy writes a CSV of typed-looking columns with the awkward cases the
-// fast path must hand to the generic route or the slow path.
+// fused path must hand to the generic route or the general path.
 func genMessy(rng *rand.Rand, rows int, delim byte) string {
 	var sb strings.Builder
 	d := string(delim)
@@ -133,11 +136,12 @@ func genMessy(rng *rand.Rand, rows int, delim byte) string {
 	return sb.String()
 }
 
-// TestFastPathMatchesSlow: the fused fast path gives exactly the slow path's
+// TestPathsMatch: the fused and block paths give exactly the general path's
 // frames and errors.
-func TestFastPathMatchesSlow(t *testing.T) {
+func TestPathsMatch(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 9))
-	opts := []Options{
+	opts := []Config{
 		{},
 		{NA: []string{"*", "#", "**"}},
 		{NA: []string{"*", "#", "**"}, TrimSpace: true},
@@ -148,53 +152,60 @@ func TestFastPathMatchesSlow(t *testing.T) {
 		{NA: []string{"*", "#", "**"}, Types: map[string]frame.Type{"i": frame.Float64, "f": frame.String}, SampleRows: 5},
 		{NA: []string{"*", "#", "**"}, NoDefaultNA: true},
 		{NA: []string{"*", "#", "**"}, Ragged: RaggedPad},
+		{NA: []string{"*", "#", "**"}, Ragged: RaggedExtend},
+		{NA: []string{"*", "#", "**"}, NAAuto: true},
 		{NA: []string{"*", "#", "**"}, ChunkRows: 7},
 	}
-	before, vbefore := fastChunks.Load(), vecChunks.Load()
+	var chunks [nPaths]int64
+	add := func(c [nPaths]int64) {
+		for i, n := range c {
+			chunks[i] += n
+		}
+	}
 	for trial := range 40 {
 		rows := 1 + rng.IntN(300)
 		delim := []byte{',', ';', '\t', '|'}[trial%4]
 		in := genMessy(rng, rows, delim)
 		for _, opt := range opts {
 			opt.Delimiter = rune(delim)
-			m := fastChunks.Load()
-			readBoth(t, in, opt)
+			c := readBoth(t, in, opt)
+			add(c)
 			if trial == 0 {
-				t.Logf("%+v: %d fast chunks", opt, fastChunks.Load()-m)
+				t.Logf("%+v: %d fused chunks", opt, c[pathFused])
 			}
 		}
-		// clean typed columns only, so the fast path really runs
+		// clean typed columns only, so the fused path really runs
 		var sb strings.Builder
 		sb.WriteString("a,b,c,d\n")
 		for r := range rows {
 			fmt.Fprintf(&sb, "%d,%.*f,\"%d,%03d\",name %d\n", rng.IntN(1e6)-5e5, rng.IntN(5), rng.NormFloat64()*1e4, 1+rng.IntN(999), rng.IntN(1000), r)
 		}
-		for _, opt := range []Options{{}, {ChunkRows: 3}, {Columns: []string{"d", "b"}}, {Raw: true}} {
-			readBoth(t, sb.String(), opt)
+		for _, opt := range []Config{{}, {ChunkRows: 3}, {Columns: []string{"d", "b"}}, {Raw: true}} {
+			add(readBoth(t, sb.String(), opt))
 		}
 	}
-	if fastChunks.Load() == before {
-		t.Fatal("the fast path never ran")
+	if chunks[pathFused] == 0 {
+		t.Fatal("the fused path never ran")
 	}
-	if vecChunks.Load() == vbefore {
+	if chunks[pathBlock] == 0 {
 		t.Fatal("the block path never ran")
 	}
-	t.Logf("%d chunks by the block path", vecChunks.Load()-vbefore)
+	t.Logf("chunks by path (general, fused, block): %v", chunks)
 	// ragged and badly quoted inputs
 	for _, in := range []string{"a,b\n1,2\n3\n", "a,b\n1,2\n3,4,5\n", "a,b\n1,\"x\"y\n", "a,b\n1,\"open\n", "a,b\n1,5'10\"\n2,3\n", "a,b\n1,2.5\n", "a\n1\n\n2\n", "a,b\r1,2\r3,4"} {
-		for _, opt := range []Options{{}, {Types: map[string]frame.Type{"b": frame.Int64}}, {Ragged: RaggedSkip}, {LazyQuotes: true}} {
+		for _, opt := range []Config{{}, {Types: map[string]frame.Type{"b": frame.Int64}}, {Ragged: RaggedSkip}, {Ragged: RaggedPad}, {Ragged: RaggedTruncate}, {Ragged: RaggedExtend}, {LazyQuotes: true}} {
 			readBoth(t, in, opt)
 		}
 	}
 }
 
-// TestCollectMode: ReadAll of a file (whole-file arrays written in place by
-// the workers) equals ReadAll of the same bytes as a stream, also when
+// TestCollectMode: Collect of a file (whole-file arrays written in place by
+// the workers) equals reading the same bytes as a stream, also when
 // blank lines, a slow-path chunk, a stray-quote restart or a fresh tail of
 // longer rows upset the splitter's row predictions, and when a dictionary
 // column fills its dictionary (later chunks plain).
 func TestCollectMode(t *testing.T) {
-	defer func(m int64, d uint32) { mapMin, dictMaxEntries = m, d }(mapMin, dictMaxEntries)
+	t.Parallel()
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(3, 4))
 	cases := map[string]func(i int, sb *strings.Builder){
@@ -241,22 +252,23 @@ func TestCollectMode(t *testing.T) {
 		if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		for i, opt := range []Options{{ChunkRows: 1000}, {ChunkRows: 777, Columns: []string{"c", "a"}}, {ChunkRows: 1 << 12}, {ChunkRows: 1000}, {ChunkRows: 500, Raw: true}} {
-			mapMin = 1 // mapped
+		for i, opt := range []Config{{ChunkRows: 1000}, {ChunkRows: 777, Columns: []string{"c", "a"}}, {ChunkRows: 1 << 12}, {ChunkRows: 1000}, {ChunkRows: 500, Raw: true}} {
+			opt.tune.mapMin = 1 // mapped
 			if i >= 3 {
-				mapMin = 8 << 20 // read
+				opt.tune.mapMin = -1 // read
 			}
 			opt.NA = []string{"*", "#", "**"}
-			opt.Ragged = RaggedPad
-			dictMaxEntries = 1 << 16
+			opt.Ragged = RaggedTruncate
 			if name == "dictfull" {
-				dictMaxEntries = 1000
+				opt.tune.dictMax = 1000
 			}
-			before := collectedColumns.Load()
-			got, err := ReadAll(CSVFile(context.Background(), path, opt))
+			var st Stats
+			opt.Stats = &st
+			got, err := collectFile(path, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
+			opt.Stats = nil
 			plain := opt
 			plain.NoDict = true
 			want, err := readAll(sb.String(), plain)
@@ -269,13 +281,17 @@ func TestCollectMode(t *testing.T) {
 			if f, err := got.Column("f"); err == nil && !opt.Raw && f.IsDict() != (name != "dictfull") {
 				t.Fatalf("%s %+v: column f IsDict %v", name, opt, f.IsDict())
 			}
-			if name == "clean" && opt.ChunkRows == 1000 && collectedColumns.Load()-before < 4 {
+			if name == "clean" && opt.ChunkRows == 1000 && st.Collected < 4 {
 				t.Fatalf("%s: collect mode never engaged", name)
 			}
-			t.Logf("%s chunk %d: %d columns collected", name, opt.ChunkRows, collectedColumns.Load()-before)
+			t.Logf("%s chunk %d: %d columns collected", name, opt.ChunkRows, st.Collected)
 			// stop early: the mapping must outlive every goroutine
 			n := 0
-			for _, err := range CSVFile(context.Background(), path, opt) {
+			fh, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, err := range ReadFile(context.Background(), fh, int64(sb.Len()), opt) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -283,6 +299,7 @@ func TestCollectMode(t *testing.T) {
 					break
 				}
 			}
+			fh.Close()
 		}
 	}
 }
@@ -290,6 +307,7 @@ func TestCollectMode(t *testing.T) {
 // TestQuotedInt: whatever the inline quoted-integer parser accepts,
 // parseInt accepts with the same value.
 func TestQuotedInt(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
 	alpha := []byte("0123456789,,,--\" .+")
 	for range 200000 {
@@ -320,6 +338,7 @@ func TestQuotedInt(t *testing.T) {
 // TestSWARDecimal: the 8-byte decimal reader agrees with parseFloat on
 // every input it accepts, and accepts the plain short decimals.
 func TestSWARDecimal(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(5, 6))
 	alpha := []byte("0123456789..,\"-e x\n")
 	for range 300000 {
@@ -358,6 +377,7 @@ func TestSWARDecimal(t *testing.T) {
 // TestSWARQuotedInt: the 8-byte quoted-integer reader agrees with
 // quotedInt (itself checked against parseInt) whenever it accepts.
 func TestSWARQuotedInt(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(8, 9))
 	alpha := []byte("0123456789,,\".-x \x00")
 	for range 300000 {
@@ -392,40 +412,42 @@ func TestSWARQuotedInt(t *testing.T) {
 	}
 }
 
-// TestFastPathLineNumbers: the fast path counts line breaks while parsing
+// TestFusedPathLineNumbers: the fused path counts line breaks while parsing
 // (terminators, blank lines, CRLF, breaks inside quoted fields); errors
-// after many fast chunks name the same line as the slow path's countLines.
-func TestFastPathLineNumbers(t *testing.T) {
+// after many fused chunks name the same line as the general path's countLines.
+func TestFusedPathLineNumbers(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(11, 12))
-	before := fastChunks.Load()
+	var fused int64
 	for trial := range 30 {
 		in := genMessy(rng, 50+rng.IntN(300), ',')
 		in += "1,2,3\n" // ragged: the error names its line
-		for _, opt := range []Options{
+		for _, opt := range []Config{
 			{ChunkRows: 7, Types: map[string]frame.Type{"i": frame.String, "f": frame.String, "g": frame.String, "b": frame.String, "dt": frame.String, "q": frame.String}},
 			{ChunkRows: 16, Raw: true},
 			{ChunkRows: 5, Raw: true, Columns: []string{"e", "q"}},
 		} {
-			readBoth(t, in, opt)
+			fused += readBoth(t, in, opt)[pathFused]
 			_, err := readAll(in, opt)
 			last := strings.Count(in, "\n") + strings.Count(in, "\r") - strings.Count(in, "\r\n")
-			var pe *ParseError
+			var pe *Error
 			if !errors.As(err, &pe) || pe.Line != last {
 				t.Fatalf("trial %d: error %v, want a ParseError on the last line (%d)", trial, err, last)
 			}
 		}
 	}
-	if fastChunks.Load() == before {
-		t.Fatal("the fast path never ran")
+	if fused == 0 {
+		t.Fatal("the fused path never ran")
 	}
 }
 
-// TestSWARField: the block path's inline number loops (vecFloats,
-// vecInts) against strconv on every short field of digits, '.', '-' and
+// TestSWARField: the block path's inline number loops (blockFloats,
+// blockInts) against strconv on every short field of digits, '.', '-' and
 // one other byte: what they accept (one field, no fallback) they read
 // exactly, and they accept every plain decimal (floats) or integer (ints)
 // of up to 8 characters.
 func TestSWARField(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(21, 22))
 	alpha := "0123456789.-x"
 	accepted := 0
@@ -458,11 +480,11 @@ func TestSWARField(t *testing.T) {
 			var ok bool
 			if dot {
 				dst := []float64{0}
-				ok = vecFloats(dst, b, pos, 0, 1, false) == 1
+				ok = blockFloats(dst, b, pos, 0, 1, false) == 1
 				got = dst[0]
 			} else {
 				dst := []int64{0}
-				ok = vecInts(dst, b, pos, 0, 1, false, ',') == 1
+				ok = blockInts(dst, b, pos, 0, 1, false, ',') == 1
 				got = float64(dst[0])
 			}
 			valid := plain && (dot || !strings.Contains(body, "."))
@@ -490,10 +512,11 @@ func TestSWARField(t *testing.T) {
 	}
 }
 
-// TestVecQuotedInts: vecInts on quoted fields (the inline grouped-integer
+// TestBlockQuotedInts: blockInts on quoted fields (the inline grouped-integer
 // parse and its scalar fallback) agrees with parseInt: the same values, and
 // it accepts every quoted integer parseInt accepts with strict grouping.
-func TestVecQuotedInts(t *testing.T) {
+func TestBlockQuotedInts(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(5, 6))
 	alpha := "0123456789,,-x"
 	for range 100000 {
@@ -508,13 +531,13 @@ func TestVecQuotedInts(t *testing.T) {
 		b := append(append([]byte{'"'}, body...), '"', ',', '1', '2', '3', '4', '5', '6', '7', '8', '9')
 		pos := []int32{-1, int32(len(body) + 2)}
 		dst := []int64{0}
-		ok := vecInts(dst, b, pos, 0, 1, false, ',') == 1
+		ok := blockInts(dst, b, pos, 0, 1, false, ',') == 1
 		want, wok := parseInt(body, numFmt{thousands: ',', decimal: '.'})
 		if ok && (!wok || want != dst[0]) {
-			t.Fatalf("vecInts(%q) = %d; parseInt = %d %v", b[:len(body)+2], dst[0], want, wok)
+			t.Fatalf("blockInts(%q) = %d; parseInt = %d %v", b[:len(body)+2], dst[0], want, wok)
 		}
 		if wok && !ok && !strings.HasPrefix(string(body), "-") {
-			t.Fatalf("vecInts(%q) rejected; parseInt = %d", b[:len(body)+2], want)
+			t.Fatalf("blockInts(%q) rejected; parseInt = %d", b[:len(body)+2], want)
 		}
 	}
 }
@@ -525,4 +548,18 @@ func groupDigits(v int64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// collectFile reads the file at path with Collect.
+func collectFile(path string, cfg Config) (*frame.Frame, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return Collect(context.Background(), f, st.Size(), cfg)
 }

@@ -1,4 +1,4 @@
-package readers
+package csv
 
 import (
 	"os"
@@ -7,9 +7,9 @@ import (
 )
 
 // mapFile maps an uncompressed file read-only for whole-input splitting; it
-// returns nil (read normally) when the file is small or mapping fails.
+// returns nil (read normally) when mapping fails.
 func mapFile(f *os.File, size int64) (data []byte, unmap func()) {
-	if size < mapMin || size <= 0 || size != int64(int(size)) {
+	if size <= 0 || size != int64(int(size)) {
 		return nil, nil
 	}
 	b, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)

@@ -1,6 +1,6 @@
-package readers
+package csv
 
-// Stage one of the block parser (see vec.go): byte-class bitmasks of 64-byte
+// Stage one of the block parser (see block.go): byte-class bitmasks of 64-byte
 // blocks, the way simdjson and simdcsv begin. An assembly version
 // (masks_amd64.s, AVX2) replaces the portable one where the CPU has it.
 

@@ -1,6 +1,6 @@
 //go:build !amd64
 
-package readers
+package csv
 
 // hasStructMasksAsm reports whether structMasks is an assembly version;
 // there is none on this architecture.

@@ -1,7 +1,10 @@
-package readers
+package csv
 
 import (
+	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/sluicedata/sluice/frame"
 )
@@ -83,6 +86,66 @@ func concatColumn(parts []*frame.Column) (*frame.Column, error) {
 	return frame.AdoptStrings(name, offs, data, valid, nulls), nil
 }
 
+// Concat stacks frames of the same columns into one frame (readers.ReadAll):
+// column by column, on GOMAXPROCS goroutines, each dropping a column's
+// pieces once copied, so peak memory stays near the pieces plus a few
+// columns. No frame gives an empty frame; one frame is returned as it is.
+func Concat(frames []*frame.Frame) (*frame.Frame, error) {
+	switch len(frames) {
+	case 0:
+		return frame.Empty(), nil
+	case 1:
+		return frames[0], nil
+	}
+	pcs := make([][]*frame.Column, len(frames))
+	for i, f := range frames {
+		if f.NumCols() != frames[0].NumCols() {
+			return nil, fmt.Errorf("readers: chunk %d has %d columns, chunk 0 has %d: %w", i, f.NumCols(), frames[0].NumCols(), ErrSchema)
+		}
+		pcs[i] = f.Columns()
+	}
+	out := make([]*frame.Column, len(pcs[0]))
+	if err := concatInto(out, pcs); err != nil {
+		return nil, err
+	}
+	return frame.New(out...)
+}
+
+// concatInto fills each nil entry k of out with the concatenation of the
+// chunks' columns k (pcs[chunk][k]), setting those to nil as it goes.
+func concatInto(out []*frame.Column, pcs [][]*frame.Column) error {
+	var todo []int
+	for k := range out {
+		if out[k] == nil {
+			todo = append(todo, k)
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	errs := make([]error, len(out))
+	for k0 := 0; k0 < len(todo); k0 += workers {
+		var wg sync.WaitGroup
+		for _, k := range todo[k0:min(k0+workers, len(todo))] {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				one := make([]*frame.Column, len(pcs))
+				for i := range pcs {
+					one[i] = pcs[i][k]
+					pcs[i][k] = nil
+				}
+				c, err := concatColumn(one)
+				if err != nil {
+					errs[k] = fmt.Errorf("readers: %w", err)
+					return
+				}
+				out[k] = c
+			}()
+		}
+		wg.Wait()
+	}
+	return errors.Join(errs...)
+}
+
 // concatValidity stacks the columns' validity bitmaps; nil when no nulls.
 func concatValidity(parts []*frame.Column) ([]uint64, int) {
 	n, nulls := 0, 0
@@ -145,7 +208,7 @@ func setBits(dst []uint64, i, j int) {
 // worse on this machine, so it is plain make.)
 func makeHuge[T any](n int) []T { return make([]T, n) }
 
-// strAcc builds one String column of ReadAll's result as the chunks arrive.
+// strAcc builds one String column of Collect's result as the chunks arrive.
 type strAcc struct {
 	name  string
 	offs  []int64

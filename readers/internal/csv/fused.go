@@ -1,4 +1,4 @@
-package readers
+package csv
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 	"github.com/sluicedata/sluice/frame"
 )
 
-// The fast path: one fused pass over a chunk that tokenizes each record and
+// The fused path: one pass over a chunk that tokenizes each record and
 // converts every projected field straight into exact-size typed slices
 // (column slices of the chunk's record count, a validity bitmap made only on
 // the first null), which the chunk's columns then adopt without copying.
@@ -20,12 +20,12 @@ import (
 // records with exactly the header's field count. Plain unquoted integers and
 // decimals (up to 18 / 15 digits) are parsed inline; every other field takes
 // the generic route (the tokenizer's field rules, trimming, NA matching and
-// the same parse functions as the slow path), so values are identical. On
+// the same parse functions as the general path), so values are identical. On
 // anything else — a ragged record, a quoting error or stray quote, a value
 // that breaks its column's type — it gives up and the chunk is re-parsed by
-// the slow path, which reports errors exactly as before.
+// the general path, which reports errors exactly as before.
 
-// Column kinds of the fast path.
+// Column kinds of the fused and block paths.
 const (
 	kInt uint8 = iota
 	kFloat
@@ -36,8 +36,8 @@ const (
 	kRaw
 )
 
-// fastPlan is the per-reader setup of the fast path (shared, read only).
-type fastPlan struct {
+// fusedPlan is the per-reader setup of the fused path (shared, read only).
+type fusedPlan struct {
 	fplan   []int32 // per field of a record: output column, or -1 (skipped)
 	kinds   []uint8 // per output column
 	seps    []byte  // per output column: thousands separator (0: none)
@@ -45,24 +45,26 @@ type fastPlan struct {
 	term    [256]bool
 	special [256]bool // delimiter, quote, CR, LF
 	fails   atomic.Int32
-	// vecFails counts chunks the block path gave up on (see vec.go)
-	vecFails atomic.Int32
-	delims   uint64 // the delimiter in every byte
+	// blockFails counts chunks the block path gave up on (see block.go)
+	blockFails atomic.Int32
+	delims     uint64 // the delimiter in every byte
 }
 
-// newFastPlan returns the plan, or nil when the fast path does not apply.
-func newFastPlan(rd *csvReader) *fastPlan {
-	opt := rd.opt
-	if opt.LazyQuotes || opt.commentByte() != 0 || rd.nfields <= 0 {
+// newFusedPlan returns the plan, or nil when the fused path does not apply.
+func newFusedPlan(rd *reader) *fusedPlan {
+	opt := &rd.cfg
+	if opt.LazyQuotes || rd.comment != nil || rd.nfields <= 0 || rd.nfields > rd.hdrFields {
+		// stray quotes and comments need the tokenizer; records wider
+		// than the header (RaggedExtend) are counted by the general path
 		return nil
 	}
-	fp := &fastPlan{fplan: make([]int32, rd.nfields), kinds: make([]uint8, len(rd.cols)), seps: make([]byte, len(rd.cols))}
+	fp := &fusedPlan{fplan: make([]int32, rd.nfields), kinds: make([]uint8, len(rd.cols)), seps: make([]byte, len(rd.cols))}
 	for i := range fp.fplan {
 		fp.fplan[i] = -1
 	}
 	for k, c := range rd.cols {
 		if c.src >= rd.nfields || fp.fplan[c.src] >= 0 {
-			return nil // the same field projected twice: leave it to the slow path
+			return nil // the same field projected twice: leave it to the general path
 		}
 		fp.fplan[c.src] = int32(k)
 		fp.seps[k] = c.nf.thousands
@@ -127,34 +129,31 @@ func (o *colOut) setNull(r, capRows int) {
 	o.nulls++
 }
 
-// fastWorker is one worker's scratch space.
-type fastWorker struct {
-	esc   []byte
-	key   []byte
-	lines int // line breaks inside the quoted fields of genericField
-	vec   *vecScratch
-	sdata [][]byte  // per output column: reused string bytes
-	soffs [][]int64 // per output column: reused string offsets (dictionary columns)
-	dicts []*dictCache
+// worker is one parsing goroutine's scratch space.
+type worker struct {
+	// nullToks are the NAAuto tokens read as null in the chunk being
+	// parsed, as "column\x00token"
+	nullToks []string
+	esc      []byte
+	key      []byte
+	lines    int // line breaks inside the quoted fields of genericField
+	block    *blockScratch
+	sdata    [][]byte  // per output column: reused string bytes
+	soffs    [][]int64 // per output column: reused string offsets (dictionary columns)
+	dicts    []*dictCache
 }
 
 var nan = math.NaN()
 
-// fastPathOff disables the fast path (tests compare both paths).
-var fastPathOff bool
-
-// fastChunks counts chunks parsed by the fast path (for tests).
-var fastChunks atomic.Int64
-
 var pow10f = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
 
-// fastChunk parses a chunk of whole records; ok is false when the slow path
+// fusedChunk parses a chunk of whole records; ok is false when the general path
 // must parse it instead.
 //
 // With coll non-nil, hint is the chunk's record count and the chunk's
 // numeric columns start as views of the collector's arrays at row off.
-func (rd *csvReader) fastChunk(w *fastWorker, chunk []byte, hint int, coll *collector, off int) (pc piece, ok bool) {
-	fp := rd.fast
+func (rd *reader) fusedChunk(w *worker, chunk []byte, hint int, coll *collector, off int) (pc piece, ok bool) {
+	fp := rd.fused
 	n := len(chunk)
 	delim := rd.delim
 	nf := rd.nfields
@@ -425,8 +424,8 @@ func quotedBreaks(b []byte) int {
 
 // allocOut sets up output column k of a chunk with room for rows; with view,
 // numeric columns are views of the collector's whole-input arrays at off.
-func (rd *csvReader) allocOut(w *fastWorker, o *colOut, k, rows int, coll *collector, off int, view bool) {
-	switch rd.fast.kinds[k] {
+func (rd *reader) allocOut(w *worker, o *colOut, k, rows int, coll *collector, off int, view bool) {
+	switch rd.fused.kinds[k] {
 	case kInt, kDate, kDatetime:
 		if view {
 			if o.ints = coll.intView(k, off, rows); o.ints != nil {
@@ -480,7 +479,7 @@ func (rd *csvReader) allocOut(w *fastWorker, o *colOut, k, rows int, coll *colle
 }
 
 // growOuts doubles the room of a chunk's output columns.
-func (rd *csvReader) growOuts(w *fastWorker, old []colOut, capRows int) ([]colOut, int) {
+func (rd *reader) growOuts(w *worker, old []colOut, capRows int) ([]colOut, int) {
 	outs := make([]colOut, len(old))
 	newCap := capRows * 2
 	for k := range outs {
@@ -509,7 +508,7 @@ func (rd *csvReader) growOuts(w *fastWorker, old []colOut, capRows int) ([]colOu
 }
 
 // buildFrame makes the chunk's frame of its first r rows.
-func (rd *csvReader) buildFrame(w *fastWorker, outs []colOut, r, capRows int, coll *collector) (*frame.Frame, bool) {
+func (rd *reader) buildFrame(w *worker, outs []colOut, r, capRows int, coll *collector) (*frame.Frame, bool) {
 	cols := make([]*frame.Column, len(outs))
 	exact := r >= capRows-capRows/64-8
 	for k, c := range rd.cols {
@@ -524,7 +523,7 @@ func (rd *csvReader) buildFrame(w *fastWorker, outs []colOut, r, capRows int, co
 				valid[len(valid)-1] &= 1<<uint(rem) - 1
 			}
 		}
-		switch rd.fast.kinds[k] {
+		switch rd.fused.kinds[k] {
 		case kInt, kDate, kDatetime:
 			cols[k] = frame.AdoptInt64s(c.name, c.typ, fit(o.ints, r, exact), valid, o.nulls)
 		case kFloat:
@@ -552,7 +551,7 @@ func (rd *csvReader) buildFrame(w *fastWorker, outs []colOut, r, capRows int, co
 			}
 			var data []byte
 			if coll != nil {
-				// collect mode: ReadAll copies the bytes out and recycles
+				// collect mode: Collect copies the bytes out and recycles
 				// the buffer, so the scratch itself becomes the chunk's
 				// buffer and a recycled one the next scratch
 				data = o.data
@@ -651,9 +650,9 @@ func fit[T any](s []T, n int, exact bool) []T {
 }
 
 // genericField reads the field at p by the tokenizer's rules and converts it
-// like the slow path. It returns the position after the field (at its
-// terminator), or false when the slow path must take over.
-func (rd *csvReader) genericField(w *fastWorker, o *colOut, kind uint8, k int32, b []byte, p, r, capRows int) (int, bool) {
+// like the general path. It returns the position after the field (at its
+// terminator), or false when the general path must take over.
+func (rd *reader) genericField(w *worker, o *colOut, kind uint8, k int32, b []byte, p, r, capRows int) (int, bool) {
 	n := len(b)
 	var f []byte
 	if p < n && b[p] == '"' {
@@ -692,12 +691,12 @@ func (rd *csvReader) genericField(w *fastWorker, o *colOut, kind uint8, k int32,
 		}
 		w.lines += quotedBreaks(b[p:q])
 		p = q + 1
-		if p < n && !rd.fast.term[b[p]] {
+		if p < n && !rd.fused.term[b[p]] {
 			return 0, false
 		}
 	} else {
 		s := p
-		p = rd.fast.plainEnd(b, p)
+		p = rd.fused.plainEnd(b, p)
 		if p < n && b[p] == '"' {
 			return 0, false // stray quote
 		}
@@ -723,13 +722,20 @@ func (rd *csvReader) genericField(w *fastWorker, o *colOut, kind uint8, k int32,
 	switch kind {
 	case kInt:
 		c := &rd.cols[k]
-		o.ints[r], ok = parseInt(t, c.nf)
+		if o.ints[r], ok = parseInt(t, c.nf); !ok && c.auto && isAutoNA(t) {
+			w.noteNull(int(k), t)
+			o.setNull(r, capRows)
+			o.ints[r], ok = 0, true
+		}
 	case kFloat:
 		c := &rd.cols[k]
 		var v float64
-		v, ok = parseFloat(t, c.nf)
+		if v, ok = parseFloat(t, c.nf); !ok && c.auto && isAutoNA(t) {
+			w.noteNull(int(k), t)
+			v, ok = nan, true
+		}
 		if v != v {
-			o.setNull(r, capRows) // a NaN text not listed as NA
+			o.setNull(r, capRows) // a NaN text not listed as NA (or NAAuto's null)
 		}
 		o.floats[r] = v
 	case kBool:
@@ -747,7 +753,7 @@ func (rd *csvReader) genericField(w *fastWorker, o *colOut, kind uint8, k int32,
 		}
 		o.ints[r] = v
 	default:
-		if rd.opt.TrimSpace {
+		if rd.cfg.TrimSpace {
 			o.data = append(o.data, t...)
 		} else {
 			o.data = append(o.data, f...)
@@ -760,7 +766,7 @@ func (rd *csvReader) genericField(w *fastWorker, o *colOut, kind uint8, k int32,
 // plainEnd returns the position of the first delimiter, quote, CR or LF in
 // b at or after p (len(b) if none), testing 8 bytes at a time: one
 // predictable branch per word instead of one per byte.
-func (fp *fastPlan) plainEnd(b []byte, p int) int {
+func (fp *fusedPlan) plainEnd(b []byte, p int) int {
 	const lo7 = 0x7F7F7F7F7F7F7F7F
 	const hi = 0x8080808080808080
 	const ones = 0x0101010101010101

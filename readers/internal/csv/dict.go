@@ -1,4 +1,4 @@
-package readers
+package csv
 
 import (
 	"encoding/binary"
@@ -26,8 +26,8 @@ import (
 // lock only for values they have not seen, so the lock is taken about once
 // per distinct value per worker.
 
-// dictMaxEntries caps a column's dictionary (a variable for tests).
-var dictMaxEntries uint32 = 1 << 16
+// dictMaxEntries caps a column's dictionary (tests lower it per read).
+const dictMaxEntries uint32 = 1 << 16
 
 // dictMinRepeat: a column is encoded when its sample has at most one
 // distinct value per dictMinRepeat non-null values, and at least
@@ -37,12 +37,10 @@ const (
 	dictMinSample = 64
 )
 
-// dictForce encodes every String column (tests).
-var dictForce bool
-
 // strDict is the shared dictionary of one String column of a read.
 type strDict struct {
 	full atomic.Bool // capped: encode no more chunks
+	max  uint32      // entries it may hold
 
 	mu   sync.Mutex
 	ids  map[string]uint32
@@ -51,8 +49,66 @@ type strDict struct {
 	snap *frame.Column // the latest snapshot (nil when stale)
 }
 
-func newStrDict() *strDict {
-	return &strDict{ids: map[string]uint32{}, offs: []int64{0}}
+func newStrDict(max uint32) *strDict {
+	return &strDict{ids: map[string]uint32{}, offs: []int64{0}, max: max}
+}
+
+// Dicts shares String columns' dictionaries by column name across the
+// reads of several files (readers.Files), so their chunks concatenate
+// without re-encoding. The zero value is not usable; a nil *Dicts shares
+// nothing.
+type Dicts struct {
+	mu sync.Mutex
+	m  map[string]*strDict
+}
+
+// NewDicts returns an empty set of shared dictionaries.
+func NewDicts() *Dicts { return &Dicts{m: map[string]*strDict{}} }
+
+func (d *Dicts) get(name string) *strDict {
+	if d == nil {
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.m[name]
+}
+
+func (d *Dicts) put(name string, sd *strDict) {
+	if d == nil {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.m[name] = sd
+}
+
+// Constant returns a String column of n copies of value, encoded with a
+// dictionary shared by every call for the same column name (plain once it
+// is full, or with a nil *Dicts).
+func (d *Dicts) Constant(name, value string, n int) *frame.Column {
+	if d != nil {
+		key := "\x00const\x00" + name
+		d.mu.Lock()
+		sd := d.m[key]
+		if sd == nil {
+			sd = newStrDict(dictMaxEntries)
+			d.m[key] = sd
+		}
+		d.mu.Unlock()
+		if id, _, ok := sd.add([]byte(value)); ok {
+			codes := make([]uint32, n)
+			for i := range codes {
+				codes[i] = id
+			}
+			return frame.AdoptDict(name, codes, sd.snapshot(), nil, 0)
+		}
+	}
+	sb := frame.NewBuilder(frame.String, n).(*frame.StringBuilder)
+	for range n {
+		sb.Append(value)
+	}
+	return sb.Build(name)
 }
 
 // add returns the code of b, adding it when new; false when the dictionary
@@ -65,7 +121,7 @@ func (d *strDict) add(b []byte) (uint32, string, bool) {
 		return id, d.entry(id), true
 	}
 	id := uint32(len(d.offs) - 1)
-	if id >= dictMaxEntries {
+	if id >= d.max {
 		d.full.Store(true)
 		return 0, "", false
 	}
@@ -239,7 +295,7 @@ func dictColumn(d *strDict, cache *dictCache, name string, offs []int64, data []
 
 // dictCaches returns worker w's cache for each column (nil for plain
 // columns), creating them on first use.
-func (rd *csvReader) dictCaches(w *fastWorker) []*dictCache {
+func (rd *reader) dictCaches(w *worker) []*dictCache {
 	if w.dicts == nil {
 		w.dicts = make([]*dictCache, len(rd.cols))
 		for k, c := range rd.cols {
@@ -252,8 +308,8 @@ func (rd *csvReader) dictCaches(w *fastWorker) []*dictCache {
 }
 
 // encodeFrame dictionary-encodes the encodable plain String columns of a
-// frame built by the slow path.
-func (rd *csvReader) encodeFrame(w *fastWorker, f *frame.Frame) *frame.Frame {
+// frame built by the general path.
+func (rd *reader) encodeFrame(w *worker, f *frame.Frame) *frame.Frame {
 	if !rd.hasDict {
 		return f
 	}

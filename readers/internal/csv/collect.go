@@ -1,6 +1,10 @@
-package readers
+package csv
 
 import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -8,44 +12,32 @@ import (
 	"github.com/sluicedata/sluice/frame"
 )
 
-// Collect mode: when ReadAll consumes a CSVFile stream of a file of known
-// size, the chunks' Int64/Date/Datetime/Float64 values are written by the
-// workers straight into whole-file arrays (sized from the file size and the
-// bytes per record seen so far), each chunk at the row offset the splitter
-// predicts for it, and the yielded chunk columns are views of those arrays.
-// ReadAll then adopts the arrays instead of copying every chunk: that saves
-// a copy and the first-touch page faults of a second frame-sized buffer.
+// Collect mode: Collect reads a file of known size into one frame, and the
+// chunks' Int64/Date/Datetime/Float64 values (and the codes of
+// dictionary-encoded String columns) are written by the workers straight
+// into whole-file arrays (sized from the file size and the bytes per record
+// seen so far), each chunk at the row offset the splitter predicts for it,
+// and the chunk columns are views of those arrays. Collect then adopts the
+// arrays instead of copying every chunk: that saves a copy and the
+// first-touch page faults of a second frame-sized buffer.
 //
-// Nothing depends on the prediction being right: ReadAll checks each chunk's
-// column by address, copies any chunk that is not in place (the first
-// chunks, chunks the slow path parsed, rechunked frames, and everything after
-// a miscount such as blank lines) to its true offset, and falls back to a
-// plain concatenation when the arrays are too small or a copy would overwrite
-// a chunk not yet placed. Streams that other code consumes never see collect
-// mode: it is switched on only from inside ReadAll, through the registry of
-// offered first frames.
-
-// collectable maps a reader's first yielded frame to its collector while
-// that frame is being yielded.
-var collectable sync.Map // *frame.Frame → *collector
-
-// collectedColumns counts columns ReadAll adopted from a collector (tests).
-var collectedColumns atomic.Int64
+// Nothing depends on the prediction being right: Collect checks each
+// chunk's column by address, copies any chunk that is not in place (the
+// first chunks, chunks the general path parsed, rechunked frames, and
+// everything after a miscount such as blank lines) to its true offset, and
+// falls back to a plain concatenation when the arrays are too small or a
+// copy would overwrite a chunk not yet placed.
 
 type collector struct {
-	active  atomic.Bool // set by ReadAll
-	offered bool        // consumer goroutine only
-	size    int64       // input size in bytes
-	kinds   []uint8
+	size  int64 // input size in bytes
+	kinds []uint8
 	// from the inference sample, fixed before the collector is shared:
 	// the input's estimated records (0: unknown) and each column's average
-	// field bytes, for sizing ReadAll's string buffers
+	// field bytes, for sizing Collect's string buffers
 	estRows  int
 	strBytes []float64
 
-	// chunks ReadAll may recycle (yielded whole, not rechunked), and the
-	// string buffers it hands back for the workers' next chunks
-	owned    sync.Map // *frame.Frame → struct{}
+	// the string buffers Collect hands back for the workers' next chunks
 	offsPool chan []int64
 	dataPool chan []byte
 
@@ -63,12 +55,15 @@ type collector struct {
 	dicts []*strDict // per column: its dictionary, or nil
 }
 
-func newCollector(rd *csvReader) *collector {
-	if rd.fast == nil || rd.opt.sizeHint <= 0 || rd.opt.noCollect || rd.opt.Keep != nil {
+// newCollector returns the collector of a read of size bytes, or nil when
+// the read cannot collect in place (no fused path, a key filter, no
+// numeric or encoded column).
+func newCollector(rd *reader, size int64) *collector {
+	if rd.fused == nil || size <= 0 || rd.cfg.Keep != nil {
 		return nil
 	}
 	has := false
-	for _, k := range rd.fast.kinds {
+	for _, k := range rd.fused.kinds {
 		if k == kInt || k == kFloat || k == kDate || k == kDatetime {
 			has = true
 		}
@@ -76,7 +71,7 @@ func newCollector(rd *csvReader) *collector {
 	if !has {
 		return nil
 	}
-	c := &collector{size: rd.opt.sizeHint, kinds: rd.fast.kinds, strBytes: make([]float64, len(rd.cols)), dicts: make([]*strDict, len(rd.cols)),
+	c := &collector{size: size, kinds: rd.fused.kinds, strBytes: make([]float64, len(rd.cols)), dicts: make([]*strDict, len(rd.cols)),
 		offsPool: make(chan []int64, 4*len(rd.cols)), dataPool: make(chan []byte, 4*len(rd.cols))}
 	for k, col := range rd.cols {
 		c.dicts[k] = col.dict
@@ -97,7 +92,7 @@ func newCollector(rd *csvReader) *collector {
 func (c *collector) assign(recs int, consumed int64) (int, bool) {
 	off := c.pred
 	c.pred += recs
-	if c.broken || !c.active.Load() {
+	if c.broken {
 		return off, false
 	}
 	if !c.setUp {
@@ -203,7 +198,7 @@ func place[T any](dest []T, vals [][]T) ([]T, bool) {
 	return dest[:t:t], true
 }
 
-// collectColumn builds column k of ReadAll's result from the collector's
+// collectColumn builds column k of Collect's result from the collector's
 // array, or returns nil when it cannot (the caller then concatenates).
 func (c *collector) collectColumn(k int, parts []*frame.Column) *frame.Column {
 	if c == nil || k >= len(c.kinds) {
@@ -227,7 +222,6 @@ func (c *collector) collectColumn(k int, parts []*frame.Column) *frame.Column {
 			return nil
 		}
 		c.ints[k] = nil
-		collectedColumns.Add(1)
 		return frame.AdoptInt64s(first.Name(), first.Type(), d, valid, nulls)
 	case c.floats != nil && c.floats[k] != nil && first.Type() == frame.Float64:
 		vals := make([][]float64, len(parts))
@@ -239,7 +233,6 @@ func (c *collector) collectColumn(k int, parts []*frame.Column) *frame.Column {
 			return nil
 		}
 		c.floats[k] = nil
-		collectedColumns.Add(1)
 		return frame.AdoptFloat64s(first.Name(), d, valid, nulls)
 	case c.codes != nil && c.codes[k] != nil && first.Type() == frame.String:
 		// every part is encoded with snapshots of the read's one growing
@@ -262,7 +255,6 @@ func (c *collector) collectColumn(k int, parts []*frame.Column) *frame.Column {
 			return nil
 		}
 		c.codes[k] = nil
-		collectedColumns.Add(1)
 		return frame.AdoptDict(first.Name(), d, dict, valid, nulls)
 	}
 	return nil
@@ -312,4 +304,117 @@ func (c *collector) scratch(n int) []byte {
 	default:
 	}
 	return make([]byte, 0, n)
+}
+
+// Collect reads the uncompressed file f of the given size into one frame
+// (readers.ReadFile): like concatenating ReadFile's chunks, but the workers
+// write numeric and dictionary-code columns straight into whole-file arrays,
+// and String columns are copied into whole-file buffers as the chunks
+// arrive, each chunk's buffers going back to the workers for the next
+// chunks, so the result is built with little more memory than its own size
+// and few freshly touched pages.
+func Collect(ctx context.Context, f *os.File, size int64, cfg Config) (*frame.Frame, error) {
+	rd, unmap, err := openFile(ctx, f, size, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer unmap() // after run, whose goroutines have all stopped
+	coll := newCollector(rd, size)
+	rd.coll = coll
+	var pcs [][]*frame.Column // per chunk: its columns (absorbed strings nil)
+	var first *frame.Frame
+	var accs []*strAcc
+	var ferr error
+	rd.run(ctx, func(fr *frame.Frame, owned bool, err error) bool {
+		if err != nil {
+			ferr = err
+			return false
+		}
+		if pcs == nil {
+			first = fr
+		}
+		pcs = append(pcs, fr.Columns())
+		if len(pcs) == 2 && coll != nil && coll.estRows > 0 {
+			// the string columns are copied into whole-file buffers as
+			// the chunks arrive, instead of all being held and
+			// concatenated at the end
+			accs = newStrAccs(pcs[0], coll)
+			for i, cols := range pcs {
+				if err := absorb(accs, cols); err != nil {
+					ferr = fmt.Errorf("readers: chunk %d: %w", i, err)
+					return false
+				}
+			}
+			first = nil
+		} else if accs != nil {
+			if err := absorb(accs, pcs[len(pcs)-1]); err != nil {
+				ferr = fmt.Errorf("readers: chunk %d: %w", len(pcs)-1, err)
+				return false
+			}
+		}
+		if owned && accs != nil {
+			// nothing else holds the chunk's string buffers: the workers
+			// reuse them (warm pages, no fresh faults)
+			for k, a := range accs {
+				if a != nil {
+					coll.recycle(fr.ColumnAt(k).StringBuffers())
+				}
+			}
+		}
+		return true
+	})
+	if ferr != nil {
+		return nil, ferr
+	}
+	if len(pcs) == 1 {
+		return first, nil
+	}
+	out := make([]*frame.Column, len(pcs[0]))
+	for k, a := range accs {
+		if a != nil {
+			out[k] = a.column()
+			accs[k] = nil
+		}
+	}
+	if coll != nil {
+		// adopt, in parallel, every column the workers wrote in place
+		// (nothing is allocated but bitmaps)
+		var todo []int
+		for k := range out {
+			if out[k] == nil {
+				todo = append(todo, k)
+			}
+		}
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		var collected atomic.Int64
+		for range runtime.GOMAXPROCS(0) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := int(next.Add(1) - 1); i < len(todo); i = int(next.Add(1) - 1) {
+					k := todo[i]
+					one := make([]*frame.Column, len(pcs))
+					for j := range pcs {
+						one[j] = pcs[j][k]
+					}
+					if c := coll.collectColumn(k, one); c != nil {
+						out[k] = c
+						collected.Add(1)
+						for j := range pcs {
+							pcs[j][k] = nil
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if rd.stats != nil {
+			rd.stats.Collected += collected.Load()
+		}
+	}
+	if err := concatInto(out, pcs); err != nil {
+		return nil, err
+	}
+	return frame.New(out...)
 }

@@ -1,200 +1,14 @@
-package readers
+package csv
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"io"
 )
 
-// Character classes of the tokenizer's lookup table.
-const (
-	clsNone uint8 = iota
-	clsDelim
-	clsLF
-	clsCR
-	clsQuote
-)
-
-// span locates a field: block[s:e], or esc[-s-1:e] when s < 0 (a quoted
-// field whose doubled quotes were collapsed into the escape buffer).
-type span struct{ s, e int32 }
-
-// tokenizer splits records into fields. It holds no reference to the input
-// beyond one record.
-type tokenizer struct {
-	delim   byte
-	quote   byte
-	lazy    bool
-	comment byte
-	cls     [256]uint8
-	fields  []span
-	esc     []byte
-	key     []byte // scratch for KeyFilter keys
-	// stray is set once a quote is seen inside an unquoted field (literal
-	// text, but it makes quote parity unreliable for splitting).
-	stray bool
-}
-
-func newTokenizer(delim byte, lazy bool, comment byte) *tokenizer {
-	t := &tokenizer{delim: delim, quote: '"', lazy: lazy, comment: comment}
-	t.cls[delim] = clsDelim
-	t.cls['\n'] = clsLF
-	t.cls['\r'] = clsCR
-	t.cls['"'] = clsQuote
-	return t
-}
-
-// field returns the bytes of field i of the last record parsed from b.
-func (t *tokenizer) field(b []byte, i int) []byte {
-	sp := t.fields[i]
-	if sp.s < 0 {
-		return t.esc[-sp.s-1 : sp.e]
-	}
-	return b[sp.s:sp.e]
-}
-
-// tokErr is a tokenizer error: the sentinel and the 1-based field number.
-type tokErr struct {
-	err   error
-	field int
-	// overrun: a quoted field ran to the end of the input without its
-	// closing quote (or, in a chunk, past the chunk's end).
-	overrun bool
-}
-
-func (e *tokErr) Error() string { return e.err.Error() }
-
-// errSkip marks a blank or comment line: no record.
-var errSkip = errors.New("skip")
-
-// parse parses the record starting at b[pos]; b holds whole records (the last
-// one may lack a terminator). It returns the position after the record's line
-// terminator. A blank or comment line returns errSkip; a quoting violation a
-// *tokErr wrapping ErrQuote.
-func (t *tokenizer) parse(b []byte, pos int) (int, error) {
-	t.fields = t.fields[:0]
-	t.esc = t.esc[:0]
-	n := len(b)
-	i := pos
-	if i < n {
-		c := b[i]
-		if c == '\n' {
-			return i + 1, errSkip
-		}
-		if c == '\r' {
-			if i+1 < n && b[i+1] == '\n' {
-				return i + 2, errSkip
-			}
-			return i + 1, errSkip
-		}
-		if t.comment != 0 && c == t.comment {
-			for i < n && b[i] != '\n' && b[i] != '\r' {
-				i++
-			}
-			if i < n && b[i] == '\r' && i+1 < n && b[i+1] == '\n' {
-				i++
-			}
-			if i < n {
-				i++
-			}
-			return i, errSkip
-		}
-	}
-	cls := &t.cls
-	for {
-		if i < n && b[i] == t.quote {
-			// quoted field
-			j := i + 1
-			seg := j
-			escStart := -1
-			for {
-				k := bytes.IndexByte(b[j:], t.quote)
-				if k < 0 {
-					if !t.lazy {
-						return n, &tokErr{ErrQuote, len(t.fields) + 1, true}
-					}
-					// lazy: the field runs to the end of the input
-					t.addQuoted(b, seg, n, escStart)
-					return n, nil
-				}
-				q := j + k
-				if q+1 < n && b[q+1] == t.quote {
-					if escStart < 0 {
-						escStart = len(t.esc)
-					}
-					t.esc = append(t.esc, b[seg:q+1]...)
-					j = q + 2
-					seg = j
-					continue
-				}
-				if q+1 >= n || cls[b[q+1]] == clsDelim || cls[b[q+1]] == clsLF || cls[b[q+1]] == clsCR {
-					t.addQuoted(b, seg, q, escStart)
-					i = q + 1
-					break
-				}
-				if !t.lazy {
-					return q + 1, &tokErr{err: ErrQuote, field: len(t.fields) + 1}
-				}
-				// lazy: a quote followed by text is literal
-				j = q + 1
-			}
-		} else {
-			j := i
-			for j < n {
-				c := cls[b[j]]
-				if c == clsNone {
-					j++
-					continue
-				}
-				if c == clsQuote {
-					// a quote inside an unquoted field is literal text
-					t.stray = true
-					j++
-					continue
-				}
-				break
-			}
-			t.fields = append(t.fields, span{int32(i), int32(j)})
-			i = j
-		}
-		if i >= n {
-			return n, nil
-		}
-		switch b[i] {
-		case '\n':
-			return i + 1, nil
-		case '\r':
-			if i+1 < n && b[i+1] == '\n' {
-				return i + 2, nil
-			}
-			return i + 1, nil
-		}
-		i++ // delimiter
-	}
-}
-
-func (t *tokenizer) addQuoted(b []byte, seg, end, escStart int) {
-	if escStart < 0 {
-		t.fields = append(t.fields, span{int32(seg), int32(end)})
-		return
-	}
-	t.esc = append(t.esc, b[seg:end]...)
-	t.fields = append(t.fields, span{int32(-escStart - 1), int32(len(t.esc))})
-}
-
-// countLines counts line terminators (CRLF, LF, lone CR) in b.
-func countLines(b []byte) int {
-	if bytes.IndexByte(b, '\r') < 0 {
-		return bytes.Count(b, []byte{'\n'})
-	}
-	n := bytes.Count(b, []byte{'\n'})
-	if cr := bytes.Count(b, []byte{'\r'}); cr > 0 {
-		n += cr - bytes.Count(b, []byte("\r\n"))
-	}
-	return n
-}
-
-// splitter cuts an input stream into chunks of whole records. In the fast
+// splitter cuts an input stream into chunks of whole records. In the parity
 // mode it finds record ends by the parity of quotes before each newline (a
 // newline after an odd number of quotes is inside a quoted field), which is
 // exact for every input that quotes by RFC 4180 rules; input that breaks
@@ -218,7 +32,17 @@ type splitter struct {
 	readSize int
 	// maxChunk caps a chunk's bytes (records permitting).
 	maxChunk int
-	free     chan []byte
+	// maxRecord caps one record's bytes: a longer one is an error
+	// wrapping ErrTooLarge, found before more than that is buffered.
+	maxRecord int
+	// done, when closed, stops reading (the consumer has gone).
+	done <-chan struct{}
+	// bound is the start of the record being scanned (scan, unless inside
+	// a quoted field); seen is how far a line end was searched for in
+	// vain; tried is the size of the record the exact tokenizer last found
+	// unfinished.
+	bound, seen, tried int
+	free               chan []byte
 	// whole: buf is the entire input (a mapped file), cut into chunks in
 	// place, never copied nor recycled.
 	whole bool
@@ -227,13 +51,24 @@ type splitter struct {
 	lastRecs int
 }
 
-func newSplitter(r io.Reader, readSize, maxChunk int) *splitter {
-	return &splitter{r: r, nl: '\n', readSize: readSize, maxChunk: maxChunk, buf: make([]byte, 0, readSize)}
+func newSplitter(r io.Reader, cfg *Config) *splitter {
+	rs := cfg.readSize()
+	return &splitter{r: r, nl: '\n', readSize: rs, maxChunk: cfg.maxChunk(), maxRecord: cfg.maxRecord(), buf: make([]byte, 0, rs)}
 }
 
-// fill reads one more piece of input; it reports false at EOF or error.
+// fill reads one more piece of input; it reports false at EOF or error
+// (context.Canceled once done is closed).
 func (s *splitter) fill() bool {
 	if s.eof || s.err != nil {
+		return false
+	}
+	select {
+	case <-s.done:
+		s.err = context.Canceled
+		return false
+	default:
+	}
+	if s.tooLarge() {
 		return false
 	}
 	if cap(s.buf)-s.n < s.readSize {
@@ -258,14 +93,23 @@ func (s *splitter) fill() bool {
 }
 
 // scanTo advances scan until recs reaches want or the buffered data ends.
+// bound follows the start of the record scanning is in.
 func (s *splitter) scanTo(want int) {
 	b := s.buf[:s.n]
 	if s.exact != nil {
 		for s.recs < want && s.scan < s.n {
+			if !s.eof && s.tried > 0 && s.n-s.scan < 2*s.tried {
+				// the record did not end in the data tried last time:
+				// try again once the data has doubled, so a long record
+				// is parsed a bounded number of times
+				return
+			}
 			next, err := s.exact.parse(b, s.scan)
 			if next >= s.n && !s.eof {
+				s.tried = s.n - s.scan
 				return // possibly incomplete record
 			}
+			s.tried = 0
 			// a record with an error is cut like any other, one byte past
 			// the point of failure so that the chunk still holds the
 			// offending byte (a quote followed by text): the worker parsing
@@ -274,6 +118,7 @@ func (s *splitter) scanTo(want int) {
 				next++
 			}
 			s.scan = next
+			s.bound = next
 			s.recs++
 		}
 		return
@@ -299,10 +144,14 @@ func (s *splitter) scanTo(want int) {
 					blk, c = blk[:e], need
 				}
 				s.parity = bytes.Count(blk, []byte{'"'}) & 1
-				s.scan += len(blk)
-				s.recs += c
 				if s.parity != 0 {
 					s.recs-- // the last line ends inside a quoted field
+					s.bound = s.scan + openRecord(blk, s.nl)
+				}
+				s.scan += len(blk)
+				s.recs += c
+				if s.parity == 0 {
+					s.bound = s.scan
 				}
 				continue
 			}
@@ -311,30 +160,87 @@ func (s *splitter) scanTo(want int) {
 			}
 			// a line longer than the block: one at a time
 		}
-		k := bytes.IndexByte(b[s.scan:], s.nl)
+		from := max(s.scan, s.seen)
+		if from-s.bound > s.maxRecord {
+			return // over the limit already: next and peek report it
+		}
+		lim := min(s.n, s.bound+s.maxRecord+1)
+		k := bytes.IndexByte(b[from:lim], s.nl)
 		if k < 0 {
+			s.seen = lim // no line end up to here: do not search it again
 			return
 		}
+		k += from - s.scan
 		seg := b[s.scan : s.scan+k]
 		if s.parity == 0 && bytes.IndexByte(seg, '"') < 0 {
 			s.scan += k + 1
+			s.bound = s.scan
 			s.recs++
 			continue
 		}
 		s.parity ^= bytes.Count(seg, []byte{'"'}) & 1
 		s.scan += k + 1
 		if s.parity == 0 {
+			s.bound = s.scan
 			s.recs++
 		}
 	}
 }
 
+// openRecord returns the start of the record left open at the end of blk
+// (whole lines, an odd number of quotes in all): the last line start at
+// which the quotes before it are even.
+func openRecord(blk []byte, nl byte) int {
+	par, start := 0, 0
+	for i := 0; i < len(blk); {
+		j := bytes.IndexByte(blk[i:], nl)
+		if j < 0 {
+			break
+		}
+		if par == 0 {
+			start = i
+		}
+		par ^= bytes.Count(blk[i:i+j+1], []byte{'"'}) & 1
+		i += j + 1
+	}
+	return start
+}
+
+// pendingCut is the size of an unfinished record past which the whole
+// records before it are handed out as a chunk rather than held until it
+// ends: a consumer of the first rows does not wait for a giant record.
+const pendingCut = 4 << 20
+
+// tooLarge reports (and records in err) a pending record over the limit.
+func (s *splitter) tooLarge() bool {
+	if s.n-s.bound <= s.maxRecord {
+		return false
+	}
+	if s.err == nil || errors.Is(s.err, io.EOF) {
+		s.err = errTooLarge(s.maxRecord)
+	}
+	return true
+}
+
+func errTooLarge(limit int) error {
+	return fmt.Errorf("a record longer than %d bytes (Options.MaxRecordBytes; no line end, or an unclosed quote): %w", limit, ErrTooLarge)
+}
+
 // peek returns the buffered data from the chunk start holding up to want
-// records (fewer at EOF), without consuming it.
-func (s *splitter) peek(want int) []byte {
+// records (fewer at EOF), without consuming it. It stops early, with the
+// whole records it has, once they hold maxBytes or an unfinished record
+// holds pendingCut bytes; it fails when not even one record fits the
+// record limit.
+func (s *splitter) peek(want, maxBytes int) ([]byte, error) {
 	for {
 		s.scanTo(want)
-		if s.recs >= want || s.eof || s.err != nil {
+		if s.recs >= want || s.err != nil {
+			break
+		}
+		if s.recs > 0 && (s.scan-s.start >= maxBytes || s.n-s.bound >= pendingCut) {
+			break
+		}
+		if s.recs == 0 && s.tooLarge() {
 			break
 		}
 		if !s.fill() {
@@ -344,32 +250,81 @@ func (s *splitter) peek(want int) []byte {
 			break
 		}
 	}
-	if s.recs < want && (s.eof || s.err != nil) {
-		return s.buf[s.start:s.n]
+	if s.recs == 0 && s.err == nil {
+		s.tooLarge()
 	}
-	return s.buf[s.start:s.scan]
+	if s.err != nil && s.recs == 0 {
+		return nil, s.err
+	}
+	if s.recs < want && s.eof && s.err == nil {
+		return s.buf[s.start:s.n], nil
+	}
+	return s.buf[s.start:s.scan], nil
+}
+
+// skipLines skips n physical lines (LF, CRLF or a lone CR ends one) from
+// the chunk start, whatever their quotes; it returns how many it skipped
+// (fewer at the end of input).
+func (s *splitter) skipLines(n int) (int, error) {
+	skipped := 0
+	p := s.start
+	for skipped < n {
+		i := bytes.IndexAny(s.buf[p:s.n], "\r\n")
+		if i >= 0 && (s.buf[p+i] == '\n' || p+i+1 < s.n || s.eof) {
+			q := p + i
+			if s.buf[q] == '\r' && q+1 < s.n && s.buf[q+1] == '\n' {
+				q++
+			}
+			p = q + 1
+			skipped++
+			continue
+		}
+		// no line end (or a CR that may precede an LF): read on
+		s.reset(p)
+		if s.tooLarge() {
+			return skipped, s.err
+		}
+		if !s.fill() {
+			if s.err != nil {
+				return skipped, s.err
+			}
+			if i < 0 {
+				if p < s.n {
+					p = s.n // the last line, unterminated
+					skipped++
+				}
+				break
+			}
+		}
+	}
+	s.reset(p)
+	return skipped, nil
 }
 
 // reset restarts scanning at pos (an absolute buffer position at a record
 // start).
 func (s *splitter) reset(pos int) {
-	s.start, s.scan, s.recs, s.parity = pos, pos, 0, 0
+	s.start, s.scan, s.recs, s.parity, s.bound, s.seen, s.tried = pos, pos, 0, 0, pos, 0, 0
 }
 
 // next cuts the next chunk of up to want records. It returns nil at the end
-// of input. The chunk's buffer belongs to the caller (see release).
+// of input. The chunk's buffer belongs to the caller (see release). Whole
+// records before an error are handed out first; the error comes next.
 func (s *splitter) next(want int) ([]byte, error) {
 	for s.recs < want {
 		s.scanTo(want)
 		if s.recs >= want {
 			break
 		}
-		if s.scan-s.start >= s.maxChunk && s.recs > 0 {
+		if s.recs > 0 && (s.scan-s.start >= s.maxChunk || s.n-s.bound >= pendingCut) {
+			break
+		}
+		if s.tooLarge() {
 			break
 		}
 		if !s.fill() {
 			if s.err != nil {
-				return nil, s.err
+				break
 			}
 			// EOF: the rest is the last chunk
 			if s.exact != nil {
@@ -377,6 +332,9 @@ func (s *splitter) next(want int) ([]byte, error) {
 				if s.recs >= want {
 					break
 				}
+			}
+			if s.tooLarge() {
+				break
 			}
 			s.scan = s.n
 			break
@@ -394,7 +352,7 @@ func (s *splitter) next(want int) ([]byte, error) {
 		s.lastRecs++
 	}
 	if s.whole {
-		s.start, s.recs, s.parity = s.scan, 0, 0
+		s.reset(s.scan)
 		return chunk[:len(chunk):len(chunk)], nil
 	}
 	// move the leftover into a fresh buffer
@@ -410,9 +368,11 @@ func (s *splitter) next(want int) ([]byte, error) {
 		nb = make([]byte, 0, size)
 	}
 	nb = append(nb[:0], s.buf[s.scan:s.n]...)
+	seen, tried := max(s.seen-s.scan, 0), s.tried
 	s.buf = nb
 	s.n = left
-	s.start, s.scan, s.recs, s.parity = 0, 0, 0, 0
+	s.reset(0)
+	s.seen, s.tried = seen, tried
 	return chunk, nil
 }
 

@@ -1,4 +1,4 @@
-package readers
+package csv
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 )
 
 // The block path: a chunk is parsed in three stages, the way simdcsv and
-// DuckDB split the work, instead of the fast path's one fused byte loop.
+// DuckDB split the work, instead of the fused path's one byte loop.
 //
 //  1. structMasks turns each 64-byte block into bitmasks of quotes,
 //     delimiters and line ends (AVX2 where the CPU has it).
@@ -19,34 +19,34 @@ import (
 //     outside quotes are walked bit by bit into field end positions, a
 //     batch of records at a time.
 //  3. Each projected column of the batch is converted in its own tight loop
-//     (plain and quoted grouped numbers inline, everything else by the fast
+//     (plain and quoted grouped numbers inline, everything else by the fused
 //     path's generic route), while the batch's bytes are still in cache.
 //
-// It gives up (ok false; the fused fast path and then the slow path take
+// It gives up (ok false; the fused path and then the general path take
 // the chunk) on a quoted line break, a lone CR, a ragged record, a quoting
 // violation, or a value that breaks its column's type; so it never has to
-// report an error itself, and its values are the fast path's.
+// report an error itself, and its values are the fused path's.
 
-// vecBatch is the number of records converted at a time.
-const vecBatch = 256
+// blockBatch is the number of records converted at a time.
+const blockBatch = 256
 
-// vecPathOff disables the block path (tests compare the paths); vecChunks
+// vecPathOff disables the block path (tests compare the paths); blockChunks
 // counts chunks it parsed.
 var (
-	vecPathOff bool
-	vecChunks  atomic.Int64
+	vecPathOff  bool
+	blockChunks atomic.Int64
 )
 
-// useVec reports whether the block path is worth trying: it needs the
+// useBlock reports whether the block path is worth trying: it needs the
 // vector masks to beat the fused loop (vecForce: tests run it anyway).
 var vecForce bool
 
-func (rd *csvReader) useVec() bool {
-	return rd.fast != nil && rd.keep == nil && !vecPathOff && (hasStructMasksAsm || vecForce) && rd.fast.vecFails.Load() < 4
+func (rd *reader) useBlock() bool {
+	return rd.fused != nil && rd.keep == nil && !vecPathOff && (hasStructMasksAsm || vecForce) && rd.fused.blockFails.Load() < 4
 }
 
-// vecScratch is a worker's reusable space for the block path.
-type vecScratch struct {
+// blockScratch is a worker's reusable space for the block path.
+type blockScratch struct {
 	masks []uint64
 	tail  [64]byte
 	// pos[0] is the position before the first pending record (its start
@@ -55,10 +55,10 @@ type vecScratch struct {
 	pos []int32
 }
 
-const vecSegBlocks = 128 // blocks whose masks are computed at a time: 8 KiB of input, converted while in L1
+const blockSegBlocks = 128 // blocks whose masks are computed at a time: 8 KiB of input, converted while in L1
 
-// vecChunk parses a chunk of whole records by the block path.
-func (rd *csvReader) vecChunk(w *fastWorker, chunk []byte, hint int, coll *collector, off int) (pc piece, ok bool) {
+// blockChunk parses a chunk of whole records by the block path.
+func (rd *reader) blockChunk(w *worker, chunk []byte, hint int, coll *collector, off int) (pc piece, ok bool) {
 	n := len(chunk)
 	nf := rd.nfields
 	if n == 0 || n > 1<<31-128 || nf < 2 {
@@ -66,10 +66,10 @@ func (rd *csvReader) vecChunk(w *fastWorker, chunk []byte, hint int, coll *colle
 	}
 	ncol := len(rd.cols)
 	delim := rd.delim
-	vs := w.vec
+	vs := w.block
 	if vs == nil {
-		vs = &vecScratch{masks: make([]uint64, 4*vecSegBlocks)}
-		w.vec = vs
+		vs = &blockScratch{masks: make([]uint64, 4*blockSegBlocks)}
+		w.block = vs
 	}
 	if len(w.sdata) < ncol {
 		w.sdata = make([][]byte, ncol)
@@ -82,8 +82,8 @@ func (rd *csvReader) vecChunk(w *fastWorker, chunk []byte, hint int, coll *colle
 	w.lines = 0
 	row0 := 0 // rows converted so far
 	pos := vs.pos[:cap(vs.pos)]
-	if len(pos) < 2*64*vecSegBlocks/8 {
-		pos = make([]int32, 2*64*vecSegBlocks/8)
+	if len(pos) < 2*64*blockSegBlocks/8 {
+		pos = make([]int32, 2*64*blockSegBlocks/8)
 	}
 	pos[0] = -1
 	np := 1 // used entries of pos
@@ -109,7 +109,7 @@ func (rd *csvReader) vecChunk(w *fastWorker, chunk []byte, hint int, coll *colle
 		for row0+recs > capRows {
 			outs, capRows = rd.growOuts(w, outs, capRows)
 		}
-		if !rd.vecConvert(w, outs, chunk, pos, recs, row0, capRows) {
+		if !rd.blockConvert(w, outs, chunk, pos, recs, row0, capRows) {
 			return false
 		}
 		row0 += recs
@@ -121,8 +121,8 @@ func (rd *csvReader) vecChunk(w *fastWorker, chunk []byte, hint int, coll *colle
 		lfs = 0
 		return true
 	}
-	for base := 0; base < n; base += 64 * vecSegBlocks {
-		segEnd := min(n, base+64*vecSegBlocks)
+	for base := 0; base < n; base += 64 * blockSegBlocks {
+		segEnd := min(n, base+64*blockSegBlocks)
 		full := (segEnd - base) &^ 63
 		masks := vs.masks
 		if full > 0 {
@@ -216,7 +216,7 @@ func (rd *csvReader) vecChunk(w *fastWorker, chunk []byte, hint int, coll *colle
 		for row0+1 > capRows {
 			outs, capRows = rd.growOuts(w, outs, capRows)
 		}
-		if !rd.vecConvert(w, outs, chunk, pos, 1, row0, capRows) {
+		if !rd.blockConvert(w, outs, chunk, pos, 1, row0, capRows) {
 			return pc, false
 		}
 		row0++
@@ -232,11 +232,11 @@ func (rd *csvReader) vecChunk(w *fastWorker, chunk []byte, hint int, coll *colle
 	return pc, true
 }
 
-// vecConvert converts recs records into the output columns at row0: field
+// blockConvert converts recs records into the output columns at row0: field
 // fi of record r spans pos[r*nf+fi]+1 to pos[r*nf+fi+1] (a CR before the
-// line end excluded). It reports false when a value needs the slow path.
-func (rd *csvReader) vecConvert(w *fastWorker, outs []colOut, b []byte, pos []int32, recs, row0, capRows int) bool {
-	fp := rd.fast
+// line end excluded). It reports false when a value needs the general path.
+func (rd *reader) blockConvert(w *worker, outs []colOut, b []byte, pos []int32, recs, row0, capRows int) bool {
+	fp := rd.fused
 	nf := rd.nfields
 	naFirst := &rd.na.first
 	pos = pos[:recs*nf+1]
@@ -258,19 +258,19 @@ func (rd *csvReader) vecConvert(w *fastWorker, outs []colOut, b []byte, pos []in
 			rest := pos[r*nf:]
 			switch {
 			case kind == kInt && fp.fastNum:
-				r += vecInts(o.ints[row0+r:row0+recs], b, rest, fi, nf, last, fp.seps[k])
+				r += blockInts(o.ints[row0+r:row0+recs], b, rest, fi, nf, last, fp.seps[k])
 			case kind == kFloat && fp.fastNum:
-				r += vecFloats(o.floats[row0+r:row0+recs], b, rest, fi, nf, last)
+				r += blockFloats(o.floats[row0+r:row0+recs], b, rest, fi, nf, last)
 			case dict != nil:
-				n, ok := rd.vecDict(o.codes[row0+r:row0+recs], dict, cache, b, rest, fi, nf, last)
+				n, ok := rd.blockDict(o.codes[row0+r:row0+recs], dict, cache, b, rest, fi, nf, last)
 				if !ok {
 					return false // the dictionary is full
 				}
 				r += n
 			case kind == kString:
-				r += rd.vecStrings(o, b, rest, fi, nf, last, row0+r)
+				r += rd.blockStrings(o, b, rest, fi, nf, last, row0+r)
 			case kind == kBool && rd.na.empty:
-				r += vecEmpty(o, b, rest, fi, nf, last, row0+r, capRows)
+				r += blockEmpty(o, b, rest, fi, nf, last, row0+r, capRows)
 			}
 			if r == recs {
 				break
@@ -296,7 +296,7 @@ func (rd *csvReader) vecConvert(w *fastWorker, outs []colOut, b []byte, pos []in
 			}
 			// ... and the generic route for the field it stopped at
 			at := len(o.data)
-			if !rd.vecGeneric(w, o, k, b, s, e, row0+r, capRows) {
+			if !rd.blockGeneric(w, o, k, b, s, e, row0+r, capRows) {
 				return false
 			}
 			if dict != nil {
@@ -317,10 +317,10 @@ func (rd *csvReader) vecConvert(w *fastWorker, outs []colOut, b []byte, pos []in
 	return true
 }
 
-// vecDict encodes field fi of the records (a dictionary-encoded String
-// column) into codes while it is plain text, like vecStrings; it returns
+// blockDict encodes field fi of the records (a dictionary-encoded String
+// column) into codes while it is plain text, like blockStrings; it returns
 // how many it encoded, and false when the dictionary is full.
-func (rd *csvReader) vecDict(codes []uint32, d *strDict, cache *dictCache, b []byte, pos []int32, fi, nf int, last bool) (int, bool) {
+func (rd *reader) blockDict(codes []uint32, d *strDict, cache *dictCache, b []byte, pos []int32, fi, nf int, last bool) (int, bool) {
 	for r := range codes {
 		s, e := fieldSpan(b, pos, r*nf+fi, last)
 		v, ok := rd.plainText(b, s, e)
@@ -336,9 +336,9 @@ func (rd *csvReader) vecDict(codes []uint32, d *strDict, cache *dictCache, b []b
 	return len(codes), true
 }
 
-// vecEmpty marks empty fields null (an empty field is an NA token) while
+// blockEmpty marks empty fields null (an empty field is an NA token) while
 // field fi of the records is empty; it returns how many it marked.
-func vecEmpty(o *colOut, b []byte, pos []int32, fi, nf int, last bool, row0, capRows int) int {
+func blockEmpty(o *colOut, b []byte, pos []int32, fi, nf int, last bool, row0, capRows int) int {
 	recs := (len(pos) - 1) / nf
 	for r := 0; r < recs; r++ {
 		s, e := fieldSpan(b, pos, r*nf+fi, last)
@@ -350,9 +350,9 @@ func vecEmpty(o *colOut, b []byte, pos []int32, fi, nf int, last bool, row0, cap
 	return recs
 }
 
-// vecGeneric converts one field [s, e) like the fast path's generic route.
-func (rd *csvReader) vecGeneric(w *fastWorker, o *colOut, k int32, b []byte, s, e, row, capRows int) bool {
-	kind := rd.fast.kinds[k]
+// blockGeneric converts one field [s, e) like the fused path's generic route.
+func (rd *reader) blockGeneric(w *worker, o *colOut, k int32, b []byte, s, e, row, capRows int) bool {
+	kind := rd.fused.kinds[k]
 	if s == e && rd.na.empty && kind != kRaw {
 		o.setNull(row, capRows)
 		switch kind {
@@ -372,10 +372,10 @@ func (rd *csvReader) vecGeneric(w *fastWorker, o *colOut, k int32, b []byte, s, 
 	return ok && p == e
 }
 
-// vecInts converts field fi of the records in pos (see vecConvert) into
+// blockInts converts field fi of the records in pos (see blockConvert) into
 // dst while they are plain or quoted digit-grouped integers; it returns how
 // many it converted.
-func vecInts(dst []int64, b []byte, pos []int32, fi, nf int, last bool, sep byte) int {
+func blockInts(dst []int64, b []byte, pos []int32, fi, nf int, last bool, sep byte) int {
 	for r := range dst {
 		s, e := fieldSpan(b, pos, r*nf+fi, last)
 		if e-s < 1 || e > len(b) {
@@ -462,10 +462,10 @@ func vecInts(dst []int64, b []byte, pos []int32, fi, nf int, last bool, sep byte
 	return len(dst)
 }
 
-// vecFloats converts field fi into dst while it is a plain decimal of at
+// blockFloats converts field fi into dst while it is a plain decimal of at
 // most 15 digits (exact: one correctly rounded division of two exact
 // doubles, as parseFloat gives); it returns how many it converted.
-func vecFloats(dst []float64, b []byte, pos []int32, fi, nf int, last bool) int {
+func blockFloats(dst []float64, b []byte, pos []int32, fi, nf int, last bool) int {
 	for r := range dst {
 		s, e := fieldSpan(b, pos, r*nf+fi, last)
 		if s >= e || e > len(b) {
@@ -537,10 +537,10 @@ func vecFloats(dst []float64, b []byte, pos []int32, fi, nf int, last bool) int 
 	return len(dst)
 }
 
-// vecStrings appends field fi of the records while it is plain text (not
+// blockStrings appends field fi of the records while it is plain text (not
 // quoted, not starting like an NA token, nothing to trim); it returns how
 // many it converted.
-func (rd *csvReader) vecStrings(o *colOut, b []byte, pos []int32, fi, nf int, last bool, row0 int) int {
+func (rd *reader) blockStrings(o *colOut, b []byte, pos []int32, fi, nf int, last bool, row0 int) int {
 	recs := (len(pos) - 1) / nf
 	data := o.data
 	offs := o.offs[row0+1:]
@@ -561,7 +561,7 @@ func (rd *csvReader) vecStrings(o *colOut, b []byte, pos []int32, fi, nf int, la
 // plainText returns the value of the String field b[s:e] when it needs no
 // more than dropping its quotes: not empty, not an NA token, nothing to trim,
 // no doubled quotes; false sends the field to the generic route.
-func (rd *csvReader) plainText(b []byte, s, e int) ([]byte, bool) {
+func (rd *reader) plainText(b []byte, s, e int) ([]byte, bool) {
 	if s >= e || e > len(b) {
 		return nil, false
 	}
