@@ -190,7 +190,7 @@ func (p *RaggedPolicy) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("readers: ragged policy %q: want one of %s", b, strings.Join(raggedNames[:], ", "))
+	return fmt.Errorf("ragged policy %q: want one of %s", b, strings.Join(raggedNames[:], ", "))
 }
 
 // Defaults.

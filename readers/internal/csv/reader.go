@@ -1055,3 +1055,8 @@ func (s *splitter) safeNext(want int) (chunk []byte, err error) {
 	}()
 	return s.next(want)
 }
+
+// CloseNames returns up to n of names close to name (a small edit distance,
+// a case difference or containment), quoted, closest first: the
+// suggestions of a did-you-mean message.
+func CloseNames(name string, names []string, n int) []string { return closeNames(name, names, n) }
