@@ -130,8 +130,9 @@ type colInfer struct {
 	distinct map[string]struct{}
 	// NAAuto: the short non-numeric tokens seen (nulls if the column turns
 	// out numeric)
-	auto     bool
-	autoToks tokenCount
+	auto        bool
+	autoToks    tokenCount
+	autoExample string // the first such token, the example of a text column
 	// why a column is text: values that are numbers (ints: integers) or
 	// dates, and the tokens that are not, while explain holds (it stops
 	// once both lists overflow: a text column)
@@ -161,6 +162,9 @@ func (c *colInfer) add(f []byte, na naSet, line int) {
 	}
 	if c.auto && isAutoNA(t) {
 		c.autoToks.add(t, line)
+		if c.autoExample == "" {
+			c.autoExample = string(f)
+		}
 		return
 	}
 	if c.nonNull == 0 {
@@ -296,6 +300,9 @@ func (c *colInfer) info(name string, typ frame.Type) ColumnInfo {
 		}
 	} else if n := len(c.autoToks.toks); n > 0 {
 		// the short tokens are values of a text column
+		if ci.Example == "" {
+			ci.Example = c.autoExample
+		}
 		ci.Values += c.autoToks.more
 		for _, t := range c.autoToks.toks {
 			ci.Values += t.Count

@@ -153,7 +153,8 @@ func TestPathsMatch(t *testing.T) {
 		{NA: []string{"*", "#", "**"}, NoDefaultNA: true},
 		{NA: []string{"*", "#", "**"}, Ragged: RaggedPad},
 		{NA: []string{"*", "#", "**"}, Ragged: RaggedExtend},
-		{NA: []string{"*", "#", "**"}, NAAuto: true},
+		{NAAuto: true},
+		{NAAuto: true, SampleRows: 3},
 		{NA: []string{"*", "#", "**"}, ChunkRows: 7},
 	}
 	var chunks [nPaths]int64
