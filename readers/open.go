@@ -42,36 +42,49 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// inflater is a decompressing reader with its guards: it names the input
-// and codec in errors, and stops at the byte limit or when the output
+// inflater is a decompressing reader with its guards: it names the codec
+// in errors (the reader adds the input's name), and stops at the byte limit or when the output
 // outgrows the compressed input by more than the ratio limit.
 type inflater struct {
 	r        io.Reader
 	in       *countingReader // compressed bytes consumed (read ahead included)
 	out      int64
-	name     string
 	kind     string
 	maxOut   int64 // < 0: none
 	maxRatio int64 // < 0: none
+	err      error // the first error, returned from then on
 }
 
 func (z *inflater) Read(p []byte) (int, error) {
+	if z.err != nil {
+		return 0, z.err
+	}
+	n, err := z.read(p)
+	if err != nil && err != io.EOF {
+		// sticky, and never beside data (io.ReadAtLeast would drop it)
+		z.err = err
+		return 0, err
+	}
+	return n, err
+}
+
+func (z *inflater) read(p []byte) (int, error) {
 	n, err := z.r.Read(p)
 	z.out += int64(n)
 	if err != nil && err != io.EOF {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			err = fmt.Errorf("%s: truncated %s stream: %w", z.name, z.kind, ErrFormat)
+			err = fmt.Errorf("truncated %s stream: %w", z.kind, ErrFormat)
 		} else {
-			err = fmt.Errorf("%s: corrupt %s stream: %v: %w", z.name, z.kind, err, ErrFormat)
+			err = fmt.Errorf("corrupt %s stream: %v: %w", z.kind, err, ErrFormat)
 		}
 		return n, err
 	}
 	if z.maxOut >= 0 && z.out > z.maxOut {
-		return n, fmt.Errorf("%s: %s stream decompresses to more than %d bytes (Options.MaxDecompressed): %w", z.name, z.kind, z.maxOut, ErrTooLarge)
+		return n, fmt.Errorf("%s stream decompresses to more than %d bytes (Options.MaxDecompressed): %w", z.kind, z.maxOut, ErrTooLarge)
 	}
 	if z.maxRatio >= 0 && z.out > ratioMinOut && z.out > z.maxRatio*max(z.in.n, 1) {
-		return n, fmt.Errorf("%s: %s stream expands more than %d times (%d bytes from %d; a decompression bomb? Options.MaxRatio raises the limit): %w",
-			z.name, z.kind, z.maxRatio, z.out, z.in.n, ErrTooLarge)
+		return n, fmt.Errorf("%s stream expands more than %d times (%d bytes from %d; a decompression bomb? Options.MaxRatio raises the limit): %w",
+			z.kind, z.maxRatio, z.out, z.in.n, ErrTooLarge)
 	}
 	return n, err
 }
@@ -115,7 +128,7 @@ func decompress(r io.Reader, name string, opt Options) (io.Reader, func(), compr
 	cr := &countingReader{r: r}
 	br := bufio.NewReaderSize(cr, 1<<16)
 	magic, _ := br.Peek(4)
-	z := &inflater{in: cr, name: name, maxOut: opt.maxDecompressed(), maxRatio: opt.maxRatio()}
+	z := &inflater{in: cr, maxOut: opt.maxDecompressed(), maxRatio: opt.maxRatio()}
 	switch {
 	case len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
 		zr, err := gzip.NewReader(br)

@@ -3,6 +3,7 @@ package csv
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinel errors; readers exports the same values under the same names.
@@ -47,8 +48,9 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// fileErr prefixes err with the input's name, unless it already locates
-// itself (an *Error) or names the input.
+// fileErr names the input in err: "readers: NAME: message" (the message's
+// own "readers: " prefix is not repeated), unless err already locates
+// itself (an *Error) or there is no name.
 func fileErr(name string, err error) error {
 	if name == "" || err == nil {
 		return err
@@ -57,5 +59,21 @@ func fileErr(name string, err error) error {
 	if errors.As(err, &pe) {
 		return err
 	}
-	return fmt.Errorf("%s: %w", name, err)
+	var ne *namedErr
+	if errors.As(err, &ne) && ne.name == name {
+		return err
+	}
+	return &namedErr{name: name, err: err}
 }
+
+// namedErr is an error prefixed with the input's name.
+type namedErr struct {
+	name string
+	err  error
+}
+
+func (e *namedErr) Error() string {
+	return "readers: " + e.name + ": " + strings.TrimPrefix(e.err.Error(), "readers: ")
+}
+
+func (e *namedErr) Unwrap() error { return e.err }

@@ -362,7 +362,8 @@ func FirstPass(ctx context.Context, r io.Reader, cfg Config) (Config, error) {
 }
 
 // inferPass reads records from r serially: with infer, it infers the
-// columns of the first SampleRows data rows (all for a negative count);
+// columns of the first SampleRows data rows (all for a negative count), or
+// of fewer when a record past the header is longer than sampleMaxBytes;
 // with width, it reads to the end for the widest record's field count.
 func inferPass(ctx context.Context, r io.Reader, cfg *Config, infer, width bool) ([]ColumnInfo, int, error) {
 	name := cfg.Name
@@ -387,9 +388,18 @@ func inferPass(ctx context.Context, r io.Reader, cfg *Config, infer, width bool)
 		if err := ctx.Err(); err != nil {
 			return nil, 0, err
 		}
+		if !first && !width {
+			// the sample holds what fits in sampleMaxBytes past the
+			// header: a longer record ends it rather than being read
+			s.maxRecord = min(s.maxRecord, sampleMaxBytes)
+		}
 		chunk, err := s.next(1 << 14)
 		if err != nil {
-			if errors.Is(err, ErrTooLarge) {
+			var long *recordTooLong
+			if errors.As(err, &long) && !first && !width && limit >= 0 {
+				break // the sample ends before a record longer than the sample's bytes
+			}
+			if isRecordTooLong(err) {
 				return nil, 0, &Error{File: name, Line: line, Err: err}
 			}
 			return nil, 0, fileErr(name, err)

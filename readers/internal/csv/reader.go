@@ -645,13 +645,13 @@ func (rd *reader) tokError(b []byte, recStart int, err error, baseLine int) erro
 // splitErr locates a splitter error: a record over the size limit starts at
 // line (the first line not yet handed out).
 func (rd *reader) splitErr(err error, line int) error {
-	if errors.Is(err, ErrTooLarge) {
+	if isRecordTooLong(err) {
 		return &Error{File: rd.name, Line: line, Err: err}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	return fileErr(rd.name, fmt.Errorf("read: %w", err))
+	return fileErr(rd.name, err)
 }
 
 // chunkErr is a worker's error, located by the record's offset in the chunk.

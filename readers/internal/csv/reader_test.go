@@ -3,8 +3,11 @@ package csv
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -176,5 +179,54 @@ func TestNumberParsers(t *testing.T) {
 	}
 	if _, ok := parseDate([]byte("2023-02-29")); ok {
 		t.Error("2023-02-29 is not a date")
+	}
+}
+
+// TestRecordLimitModes: the record limit holds in every splitting mode
+// (quote parity, exact tokenizer for comments, a mapped whole file) and
+// for tiny reads, naming the record's line after the whole records before
+// it are yielded.
+func TestRecordLimitModes(t *testing.T) {
+	t.Parallel()
+	const limit = 64 << 10
+	huge := strings.Repeat("y", 3*limit)
+	in := "a,b\n# c\n1,2\n3,4\n5," + huge + "\n7,8\n"
+	p := filepath.Join(t.TempDir(), "x.csv")
+	if err := os.WriteFile(p, []byte(in), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, comment := range []string{"", "#"} {
+		for _, rs := range []int{0, 7, 4096} {
+			for _, mapped := range []bool{false, true} {
+				cfg := Config{MaxRecordBytes: limit, Comment: comment, ChunkRows: 1}
+				cfg.tune.readSize = rs
+				cfg.tune.mapMin = -1
+				if mapped {
+					cfg.tune.mapMin = 1
+				}
+				want := 5
+				if comment == "" {
+					cfg.Ragged = RaggedSkip // "# c" is a one-field record then
+				}
+				rows := 0
+				var err error
+				fh, ferr := os.Open(p)
+				if ferr != nil {
+					t.Fatal(ferr)
+				}
+				for f, e := range ReadFile(context.Background(), fh, int64(len(in)), cfg) {
+					if e != nil {
+						err = e
+						break
+					}
+					rows += f.NumRows()
+				}
+				fh.Close()
+				var ce *Error
+				if !errors.As(err, &ce) || !errors.Is(err, ErrTooLarge) || ce.Line != want || rows != 2 {
+					t.Fatalf("comment %q read %d mapped %v: %d rows, %v", comment, rs, mapped, rows, err)
+				}
+			}
+		}
 	}
 }

@@ -2,7 +2,6 @@ package csv
 
 import (
 	"context"
-	"errors"
 	"io"
 	"iter"
 )
@@ -29,7 +28,7 @@ func Records(ctx context.Context, r io.Reader, cfg Config) iter.Seq2[[]string, e
 			}
 			chunk, err := s.next(1 << 12)
 			if err != nil {
-				if errors.Is(err, ErrTooLarge) {
+				if isRecordTooLong(err) {
 					err = &Error{File: cfg.Name, Line: line, Err: err}
 				} else {
 					err = fileErr(cfg.Name, err)

@@ -110,6 +110,12 @@ func (s *splitter) scanTo(want int) {
 				return // possibly incomplete record
 			}
 			s.tried = 0
+			if next-s.scan > s.maxRecord {
+				if s.err == nil {
+					s.err = errTooLarge(s.maxRecord)
+				}
+				return
+			}
 			// a record with an error is cut like any other, one byte past
 			// the point of failure so that the chunk still holds the
 			// offending byte (a quote followed by text): the worker parsing
@@ -124,8 +130,9 @@ func (s *splitter) scanTo(want int) {
 		return
 	}
 	for s.recs < want || s.parity != 0 {
-		if s.parity == 0 {
-			// whole lines a block at a time: two vector passes (line ends,
+		if s.parity == 0 && s.maxRecord >= 1<<16 {
+			// whole lines a block at a time (records of up to 64 KiB: the
+			// line-by-line loop below checks longer ones against the limit): two vector passes (line ends,
 			// quotes) instead of calls per line; a line break inside a
 			// quoted field is counted as a record here (recs is a size
 			// hint), and an odd quote count continues line by line below
@@ -222,9 +229,16 @@ func (s *splitter) tooLarge() bool {
 	return true
 }
 
-func errTooLarge(limit int) error {
-	return fmt.Errorf("a record longer than %d bytes (Options.MaxRecordBytes; no line end, or an unclosed quote): %w", limit, ErrTooLarge)
+func errTooLarge(limit int) error { return &recordTooLong{limit} }
+
+// recordTooLong is the splitter's error for a record over the limit.
+type recordTooLong struct{ limit int }
+
+func (e *recordTooLong) Error() string {
+	return fmt.Sprintf("a record longer than %d bytes (Options.MaxRecordBytes; no line end, or an unclosed quote): %v", e.limit, ErrTooLarge)
 }
+
+func (e *recordTooLong) Unwrap() error { return ErrTooLarge }
 
 // peek returns the buffered data from the chunk start holding up to want
 // records (fewer at EOF), without consuming it. It stops early, with the
@@ -397,4 +411,11 @@ func (s *splitter) release(chunk []byte) {
 	case s.free <- chunk[:0:cap(chunk)]:
 	default:
 	}
+}
+
+// isRecordTooLong reports whether err is the splitter's record limit (as
+// opposed to a limit of the input stream, which locates no line).
+func isRecordTooLong(err error) bool {
+	var long *recordTooLong
+	return errors.As(err, &long)
 }
