@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
-	"sync/atomic"
 )
 
 // The block path: a chunk is parsed in three stages, the way simdcsv and
@@ -27,22 +26,11 @@ import (
 // violation, or a value that breaks its column's type; so it never has to
 // report an error itself, and its values are the fused path's.
 
-// blockBatch is the number of records converted at a time.
-const blockBatch = 256
-
-// vecPathOff disables the block path (tests compare the paths); blockChunks
-// counts chunks it parsed.
-var (
-	vecPathOff  bool
-	blockChunks atomic.Int64
-)
-
 // useBlock reports whether the block path is worth trying: it needs the
-// vector masks to beat the fused loop (vecForce: tests run it anyway).
-var vecForce bool
-
+// vector masks to beat the fused loop (tests force it, or switch it off).
 func (rd *reader) useBlock() bool {
-	return rd.fused != nil && rd.keep == nil && !vecPathOff && (hasStructMasksAsm || vecForce) && rd.fused.blockFails.Load() < 4
+	t := &rd.cfg.tune
+	return rd.fused != nil && rd.keep == nil && !t.noBlock && (hasStructMasksAsm || t.forceBlock) && rd.fused.blockFails.Load() < 4
 }
 
 // blockScratch is a worker's reusable space for the block path.

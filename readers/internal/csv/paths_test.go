@@ -79,6 +79,9 @@ func readBoth(t *testing.T, in string, opt Config) (chunks [nPaths]int64) {
 			for i, n := range st.Chunks {
 				chunks[i] += n
 			}
+			if (path != "block" && st.Chunks[pathBlock] > 0) || (path == "general" && st.Chunks[pathFused] > 0) {
+				t.Fatalf("opt %+v: %s path: chunks by path %v", opt, path, st.Chunks)
+			}
 			if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) {
 				t.Fatalf("opt %+v: %s path (dictionaries %s) error %v, general path %v\ninput:\n%s", opt, path, dict, gerr, werr, in)
 			}
