@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -30,15 +31,16 @@ const (
 	ratioMinOut = 16 << 20
 )
 
-// countingReader counts the bytes read through it.
+// countingReader counts the bytes read through it (atomically: the zstd
+// decoder reads on its own goroutine).
 type countingReader struct {
 	r io.Reader
-	n int64
+	n atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
 
@@ -82,9 +84,9 @@ func (z *inflater) read(p []byte) (int, error) {
 	if z.maxOut >= 0 && z.out > z.maxOut {
 		return n, fmt.Errorf("%s stream decompresses to more than %d bytes (Options.MaxDecompressed): %w", z.kind, z.maxOut, ErrTooLarge)
 	}
-	if z.maxRatio >= 0 && z.out > ratioMinOut && z.out > z.maxRatio*max(z.in.n, 1) {
+	if z.maxRatio >= 0 && z.out > ratioMinOut && z.out > z.maxRatio*max(z.in.n.Load(), 1) {
 		return n, fmt.Errorf("%s stream expands more than %d times (%d bytes from %d; a decompression bomb? Options.MaxRatio raises the limit): %w",
-			z.kind, z.maxRatio, z.out, z.in.n, ErrTooLarge)
+			z.kind, z.maxRatio, z.out, z.in.n.Load(), ErrTooLarge)
 	}
 	return n, err
 }
@@ -149,7 +151,7 @@ func decompress(r io.Reader, name string, opt Options) (io.Reader, func(), compr
 		// plain: give back what the peek read ahead, so a seekable input
 		// stays seekable (a first pass then rereads it instead of holding
 		// it in memory)
-		if _, err := rs.Seek(-cr.n, io.SeekCurrent); err == nil {
+		if _, err := rs.Seek(-cr.n.Load(), io.SeekCurrent); err == nil {
 			return r, nil, plain, nil
 		}
 	}

@@ -128,3 +128,20 @@ func ExampleFlagsHelp() {
 	// --header-row N      the header is line N (1-based); the lines above it are skipped
 	// --ragged P          rows with another field count: error (default), pad (short rows), extend (new columns), truncate, skip
 }
+
+// FuzzOptionText: every option's setter takes any text without panicking,
+// and ParseSize's results are non-negative (or -1) and match its digits.
+func FuzzOptionText(f *testing.F) {
+	for _, s := range []string{"", "tab", "auto", "a=int", "=", "64MiB", "-1", "1.5GB", "extend", "é", "9999999999999999999GB"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, spec := range OptionSpecs() {
+			var o Options
+			_ = spec.Set(&o, s)
+		}
+		if n, err := ParseSize(s); err == nil && n < -1 {
+			t.Fatalf("ParseSize(%q) = %d", s, n)
+		}
+	})
+}

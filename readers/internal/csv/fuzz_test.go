@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -236,3 +237,53 @@ func sameDigits(txt, formatted string) bool {
 }
 
 var _ = fmt.Sprint
+
+// FuzzDialect reads arbitrary text with a comment prefix, skipped lines
+// and RaggedExtend: the raw typed reader keeps exactly the records Records
+// yields (every field, nulls where a record is short), by every path.
+func FuzzDialect(f *testing.F) {
+	f.Add("# c\nid,name\n1,x\n#2,y\n3\n4,5,6\n", "#", uint8(0))
+	f.Add("Title\n\"q\"\"\",b\n1,\"2\n3\"\n", "", uint8(1))
+	f.Add("//x\n\n//y\na;b\r\n1;2\r\n", "//", uint8(2))
+	f.Fuzz(func(t *testing.T, in, comment string, skip uint8) {
+		if len(comment) > 3 || strings.ContainsAny(comment, "\r\n\",;\t|") {
+			comment = ""
+		}
+		cfg := Config{Comment: comment, SkipRows: int(skip % 4), Delimiter: ','}
+		var recs [][]string
+		for rec, err := range Records(context.Background(), strings.NewReader(in), cfg) {
+			if err != nil {
+				return // quoting errors: covered by FuzzCSV
+			}
+			recs = append(recs, rec)
+		}
+		rc := cfg
+		rc.Raw, rc.Ragged, rc.ChunkRows = true, RaggedExtend, int(skip%3)+1
+		fr, err := readAll(in, rc)
+		if len(recs) == 0 {
+			if !errors.Is(err, ErrEmpty) {
+				t.Fatalf("no records but %v", err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("Records gave %d records, the reader %v", len(recs), err)
+		}
+		width := 0
+		for _, r := range recs {
+			width = max(width, len(r))
+		}
+		if fr.NumCols() != width || fr.NumRows() != len(recs)-1 {
+			t.Fatalf("%dx%d, want %dx%d", fr.NumRows(), fr.NumCols(), len(recs)-1, width)
+		}
+		for i, r := range recs[1:] {
+			for k := range width {
+				c := fr.ColumnAt(k)
+				if k < len(r) && (c.IsNull(i) || c.Str(i) != r[k]) || k >= len(r) && !c.IsNull(i) {
+					t.Fatalf("row %d col %d: %q (null %v), record %q", i, k, c.Str(i), c.IsNull(i), r)
+				}
+			}
+		}
+		readBoth(t, in, rc)
+	})
+}
