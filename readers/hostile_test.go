@@ -260,6 +260,25 @@ func TestNULFile(t *testing.T) {
 	if n := z.n.Load(); n > 2*limit {
 		t.Fatalf("stream: read %d bytes", n)
 	}
+	// default limits: a first line never ending is refused as a header
+	// after 16 MiB, by every reader
+	for name, read := range map[string]func(r io.Reader) error{
+		"CSV":     func(r io.Reader) error { _, err := ReadAll(CSV(ctx, r, Options{})); return err },
+		"Records": func(r io.Reader) error { _, err := recordsOf(r, Options{}); return err },
+		"title":   func(r io.Reader) error { _, err := ReadAll(CSV(ctx, r, Options{SkipRows: 1})); return err },
+	} {
+		z := &zeros{}
+		err := read(io.LimitReader(z, 1<<30))
+		if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "header or title line longer than 16777216 bytes") {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if n := z.n.Load(); n > 20<<20 {
+			t.Fatalf("%s: read %d bytes", name, n)
+		}
+	}
+	if _, err := Infer(ctx, p, Options{}); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "header or title line") {
+		t.Fatalf("Infer: %v", err)
+	}
 }
 
 // TestInferBounded: inference stops its sample before a huge record after

@@ -388,12 +388,20 @@ func inferPass(ctx context.Context, r io.Reader, cfg *Config, infer, width bool)
 		if err := ctx.Err(); err != nil {
 			return nil, 0, err
 		}
-		if !first && !width {
+		want := 1 << 14
+		switch {
+		case first:
+			// the header under its own limit, alone
+			s.headerLimit(!cfg.NoHeader, cfg.maxRecord())
+			want = 1
+		case !width:
 			// the sample holds what fits in sampleMaxBytes past the
 			// header: a longer record ends it rather than being read
-			s.maxRecord = min(s.maxRecord, sampleMaxBytes)
+			s.headerLimit(false, min(cfg.maxRecord(), sampleMaxBytes))
+		default:
+			s.headerLimit(false, cfg.maxRecord())
 		}
-		chunk, err := s.next(1 << 14)
+		chunk, err := s.next(want)
 		if err != nil {
 			var long *recordTooLong
 			if errors.As(err, &long) && !first && !width && limit >= 0 {

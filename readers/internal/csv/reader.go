@@ -208,6 +208,8 @@ func prepare(ctx context.Context, src source, cfg *Config) (prepared, error) {
 	if s.n >= 3 && bytes.Equal(s.buf[:3], []byte("\xEF\xBB\xBF")) {
 		s.reset(3)
 	}
+	// the lines up to the header have a lower limit (see newReader)
+	s.headerLimit(true, cfg.maxRecord())
 	if skip > 0 {
 		n, err := s.skipLines(skip)
 		if err != nil {
@@ -215,7 +217,7 @@ func prepare(ctx context.Context, src source, cfg *Config) (prepared, error) {
 		}
 		p.skipped = n
 	}
-	head := s.buf[s.start:s.n]
+	head := s.buf[s.start:min(s.n, s.start+1<<16)] // what sniffing looks at (not all of a mapped file)
 	if bytes.IndexByte(head, '\n') < 0 && bytes.IndexByte(head, '\r') >= 0 {
 		s.nl = '\r'
 	}
@@ -322,6 +324,13 @@ func newReader(ctx context.Context, src source, cfg Config) (*reader, error) {
 		sample = min(sample, 1000) // only for sizing string buffers
 	}
 	rd.sample = sample
+	// the first record under the header's limit (a data record with
+	// NoHeader), then the sample under the record limit
+	s.headerLimit(!cfg.NoHeader, cfg.maxRecord())
+	if _, err := s.peek(1, sampleMaxBytes); err != nil {
+		return nil, rd.splitErr(err, 1+p.skipped)
+	}
+	s.headerLimit(false, cfg.maxRecord())
 	head, err := s.peek(1+sample, sampleMaxBytes)
 	if err != nil {
 		return nil, rd.splitErr(err, 1+p.skipped)

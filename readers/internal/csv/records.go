@@ -21,12 +21,20 @@ func Records(ctx context.Context, r io.Reader, cfg Config) iter.Seq2[[]string, e
 		tok := newTokenizer(p.delim, cfg.LazyQuotes, p.comment)
 		s.exact = newTokenizer(p.delim, cfg.LazyQuotes, p.comment) // serial anyway: exact splitting
 		line := 1 + p.skipped
+		first := true // the first record: alone, under the header's limit
 		for {
 			if err := ctx.Err(); err != nil {
 				yield(nil, err)
 				return
 			}
-			chunk, err := s.next(1 << 12)
+			want := 1 << 12
+			if first {
+				s.headerLimit(!cfg.NoHeader, cfg.maxRecord())
+				want = 1
+			} else {
+				s.headerLimit(false, cfg.maxRecord())
+			}
+			chunk, err := s.next(want)
 			if err != nil {
 				if isRecordTooLong(err) {
 					err = &Error{File: cfg.Name, Line: line, Err: err}
@@ -51,6 +59,7 @@ func Records(ctx context.Context, r io.Reader, cfg Config) iter.Seq2[[]string, e
 					yield(nil, &Error{File: cfg.Name, Line: line + countLines(chunk[:pos]), Field: te.field, Err: te.err})
 					return
 				}
+				first = false
 				rec := make([]string, len(tok.fields))
 				for i := range rec {
 					rec[i] = string(tok.field(chunk, i))

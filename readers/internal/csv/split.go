@@ -35,6 +35,9 @@ type splitter struct {
 	// maxRecord caps one record's bytes: a longer one is an error
 	// wrapping ErrTooLarge, found before more than that is buffered.
 	maxRecord int
+	// header: maxRecord is the (lower) limit of the lines before the
+	// first record (see headerLimit).
+	header bool
 	// done, when closed, stops reading (the consumer has gone).
 	done <-chan struct{}
 	// bound is the start of the record being scanned (scan, unless inside
@@ -112,7 +115,7 @@ func (s *splitter) scanTo(want int) {
 			s.tried = 0
 			if next-s.scan > s.maxRecord {
 				if s.err == nil {
-					s.err = errTooLarge(s.maxRecord)
+					s.err = s.errTooLarge()
 				}
 				return
 			}
@@ -224,17 +227,23 @@ func (s *splitter) tooLarge() bool {
 		return false
 	}
 	if s.err == nil || errors.Is(s.err, io.EOF) {
-		s.err = errTooLarge(s.maxRecord)
+		s.err = s.errTooLarge()
 	}
 	return true
 }
 
-func errTooLarge(limit int) error { return &recordTooLong{limit} }
+func (s *splitter) errTooLarge() error { return &recordTooLong{s.maxRecord, s.header} }
 
 // recordTooLong is the splitter's error for a record over the limit.
-type recordTooLong struct{ limit int }
+type recordTooLong struct {
+	limit  int
+	header bool // the header (or a line skipped before it)
+}
 
 func (e *recordTooLong) Error() string {
+	if e.header {
+		return fmt.Sprintf("a header or title line longer than %d bytes (no line end? a binary file?): %v", e.limit, ErrTooLarge)
+	}
 	return fmt.Sprintf("a record longer than %d bytes (Options.MaxRecordBytes; no line end, or an unclosed quote): %v", e.limit, ErrTooLarge)
 }
 
@@ -418,4 +427,19 @@ func (s *splitter) release(chunk []byte) {
 func isRecordTooLong(err error) bool {
 	var long *recordTooLong
 	return errors.As(err, &long)
+}
+
+// maxHeaderBytes caps the header line and the lines skipped before it: a
+// real header is kilobytes long, and a file whose first line never ends
+// (a decompression bomb, a binary file) is refused after this much.
+const maxHeaderBytes = 16 << 20
+
+// headerLimit applies the header's limit (on) or restores the record
+// limit (off).
+func (s *splitter) headerLimit(on bool, record int) {
+	s.header = on
+	s.maxRecord = record
+	if on {
+		s.maxRecord = min(record, maxHeaderBytes)
+	}
 }
