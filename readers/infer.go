@@ -63,7 +63,8 @@ func (c ColumnInfo) SuggestNA() []string {
 	return out
 }
 
-// Explain says why an almost numeric or date column is text, e.g.
+// Explain says why an almost numeric or date column is text (a value with a
+// leading zero is marked: a code kept as text), e.g.
 //
 //	99.1% numbers; not numbers: '*' ×3012 (line 14), '#' ×1020 (line 88), '**' ×44 (line 512) → NA tokens *, #, ** (or NAAuto)
 //
@@ -85,7 +86,11 @@ func (c ColumnInfo) Explain() string {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			fmt.Fprintf(&b, "%s ×%d (line %d)", quoteToken(t.Text), t.Count, t.Line)
+			note := ""
+			if icsv.IsLeadingZeroNumber(t.Text) {
+				note = ", leading zero"
+			}
+			fmt.Fprintf(&b, "%s ×%d (line %d%s)", quoteToken(t.Text), t.Count, t.Line, note)
 		}
 		if c.MoreOthers > 0 {
 			fmt.Fprintf(&b, " and %d others", c.MoreOthers)

@@ -504,3 +504,12 @@ func inferPass(ctx context.Context, r io.Reader, cfg *Config, infer, width bool)
 // IsAutoNA reports whether NAAuto reads the token s as null in a numeric
 // column (see isAutoNA).
 func IsAutoNA(s string) bool { return isAutoNA([]byte(s)) }
+
+// IsLeadingZeroNumber reports whether s is a number that inference keeps
+// as text for its leading zero ("01001", "000000").
+func IsLeadingZeroNumber(s string) bool {
+	nf := numFmt{thousands: ',', decimal: '.'}
+	t := trimSpace([]byte(s))
+	_, ok := parseFloat(t, nf)
+	return ok && leadingZero(t, nf)
+}
