@@ -315,12 +315,10 @@ func (x *executor) source(ctx context.Context, name string) (parallel.Source, er
 	}
 	opt := n.input.Options
 	opt.Columns = n.readCols
-	stats := &readers.Stats{}
-	opt.Stats = stats
 	total := inputSize(paths)
-	seq := readers.Files(ctx, paths, opt)
+	seq, stats := readers.FilesStats(ctx, paths, opt)
 	if len(paths) == 1 {
-		seq = readers.Open(ctx, paths[0], opt)
+		seq, stats = readers.OpenStats(ctx, paths[0], opt)
 	}
 	var filter *frame.Expr
 	if n.pushFilter {
@@ -362,8 +360,6 @@ func (x *executor) readInput(ctx context.Context, n *node) (*frame.Frame, string
 	}
 	opt := in.Options
 	opt.Columns = n.readCols
-	stats := &readers.Stats{}
-	opt.Stats = stats
 	total := inputSize(paths)
 	var chunkFn func(*frame.Frame) (*frame.Frame, error)
 	note := fmt.Sprintf("read %d of %d columns", len(n.readCols), n.fileCols)
@@ -398,9 +394,9 @@ func (x *executor) readInput(ctx context.Context, n *node) (*frame.Frame, string
 		// peaked at 263-272 MiB in some runs without this, ~200 MiB with)
 		debug.FreeOSMemory()
 	}
-	var seq = readers.Files(ctx, paths, opt)
+	seq, stats := readers.FilesStats(ctx, paths, opt)
 	if len(paths) == 1 {
-		seq = readers.Open(ctx, paths[0], opt)
+		seq, stats = readers.OpenStats(ctx, paths[0], opt)
 	}
 	phase := "read " + in.Name
 	var rows int64

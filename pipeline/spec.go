@@ -9,7 +9,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/readers"
@@ -139,103 +138,26 @@ func (p *Plan) parseInputs(v *yaml.Node) error {
 }
 
 func (p *Plan) inputOption(in *Input, k, v *yaml.Node) error {
-	o := &in.Options
-	str := func() (string, error) {
+	if k.Value == "path" {
 		if v.Kind != yaml.ScalarNode {
-			return "", p.errf(v.Line, ErrSpec, "input %q: %s must be a single value", in.Name, k.Value)
+			return p.errf(v.Line, ErrSpec, "input %q: path must be a single value", in.Name)
 		}
-		return v.Value, nil
+		in.Path = v.Value
+		return nil
 	}
-	list := func() ([]string, error) {
-		if v.Kind == yaml.ScalarNode {
-			return []string{v.Value}, nil
-		}
-		if v.Kind != yaml.SequenceNode {
-			return nil, p.errf(v.Line, ErrSpec, "input %q: %s must be a list", in.Name, k.Value)
-		}
-		out := make([]string, len(v.Content))
-		for i, c := range v.Content {
-			out[i] = c.Value
-		}
-		return out, nil
+	// every other key is a reader option, spelled as readers.OptionSpecs
+	// spells it
+	if _, ok := readers.OptionByKey(k.Value); !ok {
+		return p.errf(k.Line, ErrSpec, "input %q: %v", in.Name, readers.ApplyOption(&in.Options, k.Value, nil))
 	}
-	boolean := func() (bool, error) {
-		b, err := strconv.ParseBool(v.Value)
-		if err != nil {
-			return false, p.errf(v.Line, ErrSpec, "input %q: %s must be true or false", in.Name, k.Value)
-		}
-		return b, nil
+	var val any
+	if err := v.Decode(&val); err != nil {
+		return p.errf(v.Line, ErrSpec, "input %q: %s: %v", in.Name, k.Value, err)
 	}
-	char := func() (rune, error) {
-		s, err := str()
-		if err != nil {
-			return 0, err
-		}
-		if s == "tab" || s == `\t` {
-			return '\t', nil
-		}
-		if utf8.RuneCountInString(s) != 1 {
-			return 0, p.errf(v.Line, ErrSpec, "input %q: %s must be one character", in.Name, k.Value)
-		}
-		r, _ := utf8.DecodeRuneInString(s)
-		return r, nil
+	if err := readers.ApplyOption(&in.Options, k.Value, val); err != nil {
+		return p.errf(v.Line, ErrSpec, "input %q: %v", in.Name, err)
 	}
-	var err error
-	switch k.Value {
-	case "path":
-		in.Path, err = str()
-	case "na":
-		o.NA, err = list()
-	case "no_default_na":
-		o.NoDefaultNA, err = boolean()
-	case "thousands":
-		o.Thousands, err = char()
-	case "decimal_comma":
-		o.DecimalComma, err = boolean()
-	case "delimiter":
-		o.Delimiter, err = char()
-	case "encoding":
-		o.Encoding, err = str()
-	case "sheet":
-		o.Sheet, err = str()
-	case "no_header":
-		o.NoHeader, err = boolean()
-	case "raw":
-		o.Raw, err = boolean()
-	case "lazy_quotes":
-		o.LazyQuotes, err = boolean()
-	case "columns":
-		o.Columns, err = list()
-	case "ragged":
-		var s string
-		if s, err = str(); err == nil {
-			switch s {
-			case "error":
-				o.Ragged = readers.RaggedError
-			case "pad":
-				o.Ragged = readers.RaggedPad
-			case "skip":
-				o.Ragged = readers.RaggedSkip
-			default:
-				err = p.errf(v.Line, ErrSpec, "input %q: ragged must be error, pad or skip", in.Name)
-			}
-		}
-	case "types":
-		if v.Kind != yaml.MappingNode {
-			return p.errf(v.Line, ErrSpec, "input %q: types must map column to type", in.Name)
-		}
-		o.Types = map[string]frame.Type{}
-		for i := 0; i+1 < len(v.Content); i += 2 {
-			t, terr := frame.ParseType(v.Content[i+1].Value)
-			if terr != nil {
-				return p.errf(v.Content[i+1].Line, ErrSpec, "input %q: column %q: unknown type %q", in.Name, v.Content[i].Value, v.Content[i+1].Value)
-			}
-			o.Types[v.Content[i].Value] = t
-		}
-	default:
-		err = p.errf(k.Line, ErrSpec, "input %q: unknown key %q", in.Name, k.Value)
-	}
-	return err
+	return nil
 }
 
 func (p *Plan) parseSteps(v *yaml.Node) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -34,6 +35,7 @@ type expectedCSV struct {
 		Header    bool   `json:"header"`
 		Encoding  string `json:"encoding"`
 	} `json:"dialect"`
+	Ragged     bool       `json:"ragged"`
 	Header     []string   `json:"header"`
 	Rows       [][]string `json:"rows"`
 	Ambiguous  string     `json:"ambiguous"`
@@ -115,6 +117,7 @@ func TestCorpusRaw(t *testing.T) {
 		t.Fatalf("no expected files in %s", dir)
 	}
 	var autoWrong []string
+	nRagged := 0
 	for _, ep := range exps {
 		e := loadExpected(t, ep)
 		path := filepath.Join(dir, e.File)
@@ -144,41 +147,50 @@ func TestCorpusRaw(t *testing.T) {
 			if diff != "" {
 				t.Fatal(diff)
 			}
-			// the typed-API path in raw mode: header and rows via CSVFile
-			var st Stats
+			// the typed-API path in raw mode: header and rows via Open,
+			// strict for regular files and with RaggedExtend for the
+			// ragged ones, so that no field is lost
 			ropt := opt
-			ropt.Stats = &st
-			ropt.Ragged = RaggedPad
+			if e.Ragged {
+				ropt.Ragged = RaggedExtend
+			}
 			ropt.ChunkRows = 7
-			f, err := ReadAll(CSVFile(context.Background(), path, ropt))
+			seq, st := OpenStats(context.Background(), path, ropt)
+			f, err := ReadAll(seq)
 			if err != nil {
-				t.Fatalf("CSVFile raw: %v", err)
+				t.Fatalf("Open raw: %v", err)
 			}
 			if e.Dialect.Header && !slices.Equal(st.Header, e.Header) {
 				t.Fatalf("Stats.Header = %q, want %q", st.Header, e.Header)
 			}
 			rows := e.Rows
 			if f.NumRows() != len(rows) {
-				t.Fatalf("CSVFile raw: %d rows, want %d", f.NumRows(), len(rows))
+				t.Fatalf("Open raw: %d rows, want %d", f.NumRows(), len(rows))
+			}
+			width := len(e.Header)
+			for _, r := range rows {
+				width = max(width, len(r))
+			}
+			if f.NumCols() != width {
+				t.Fatalf("Open raw: %d columns, want %d (the widest record)", f.NumCols(), width)
 			}
 			for i, r := range rows {
 				for k := range f.NumCols() {
 					c := f.ColumnAt(k)
 					if k < len(r) {
 						if c.IsNull(i) || c.Str(i) != r[k] {
-							t.Fatalf("CSVFile raw row %d col %d: %q, want %q", i, k, c.Str(i), r[k])
+							t.Fatalf("Open raw row %d col %d: %q, want %q", i, k, c.Str(i), r[k])
 						}
 					} else if !c.IsNull(i) {
-						t.Fatalf("CSVFile raw row %d col %d: padding should be null", i, k)
+						t.Fatalf("Open raw row %d col %d: missing fields should be null", i, k)
 					}
 				}
 			}
-			// auto-detection of the delimiter
+			nRagged++
+			// auto-detection of the delimiter (Records sees bytes only: no
+			// .tsv default)
 			aopt := opt
 			aopt.Delimiter = 0
-			if strings.HasSuffix(e.File, ".tsv") {
-				// CSVFile would default to tab; Records sees bytes only
-			}
 			arecs, err := readRecords(t, path, aopt)
 			if err != nil || compareRaw(e, arecs) != "" {
 				autoWrong = append(autoWrong, e.File)
@@ -187,6 +199,27 @@ func TestCorpusRaw(t *testing.T) {
 	}
 	if len(autoWrong) > 0 {
 		t.Errorf("delimiter auto-detection wrong for: %s", strings.Join(autoWrong, ", "))
+	}
+	if nRagged == 0 {
+		t.Error("no file read through Open")
+	}
+}
+
+// TestCorpusCommentAndTitleRows: the corpus file with a comment line reads
+// as its data with Comment "#", SkipRows 1 or HeaderRow 2.
+func TestCorpusCommentAndTitleRows(t *testing.T) {
+	path := filepath.Join(corpusDir(t), "csv", "fl_matrix-with-comment.csv")
+	for _, opt := range []Options{{Comment: "#"}, {SkipRows: 1}, {HeaderRow: 2}, {Comment: "# comment"}} {
+		f, err := ReadFile(context.Background(), path, opt)
+		if err != nil {
+			t.Fatalf("%+v: %v", opt, err)
+		}
+		if got := fmt.Sprint(f.Names(), f.Types(), f.NumRows()); got != "[f1 f2 f3 f4] [int64 int64 int64 int64] 4" {
+			t.Fatalf("%+v: %s", opt, got)
+		}
+		if v := f.MustColumn("f4").Int64(3); v != 44 {
+			t.Fatalf("%+v: f4[3] = %d", opt, v)
+		}
 	}
 }
 

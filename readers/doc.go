@@ -4,10 +4,14 @@
 // # Reading
 //
 // [CSV] and [CSVFile] yield frames of Options.ChunkRows rows as an
-// iter.Seq2[*frame.Frame, error]; [ReadAll] concatenates them. [Files] and
-// [Glob] read many files as one source, [Open] dispatches by extension
-// ([RegisterFormat] adds formats), [Records] yields raw records, and [Infer]
-// reports column types, null counts and examples.
+// iter.Seq2[*frame.Frame, error]; [ReadAll] concatenates a stream and
+// [ReadFile] reads a whole file into one frame with little more memory than
+// the frame. [Files] and [Glob] read many files as one source, [Open]
+// dispatches by extension ([RegisterFormat] adds formats), [Records] yields
+// raw records, and [Infer] reports column types, null counts and examples,
+// and why a column that is almost numeric is text. [OpenStats], [FilesStats]
+// and [CSVStats] also report what the read saw ([Stats]). gzip and zstd
+// input is recognised by its first bytes, from files and readers alike.
 //
 // # Dialect
 //
@@ -39,9 +43,21 @@
 //
 //	\xEF\xBB\xBFid,name\n\n1,x\n,\n → header [id name]; rows [1 x] [ ]
 //
-// Lines starting with Options.Comment (if set) are skipped. Input in another
-// encoding is decoded to UTF-8 by Options.Encoding ("latin1", "cp1252",
-// "iso-8859-7", any IANA name golang.org/x/text knows).
+// Lines starting with Options.Comment, a prefix, are skipped wherever a
+// record may start (before the header and between records; never inside a
+// quoted field), whatever quotes they hold:
+//
+//	Comment "#":   # it's a comment!\nid,name\n1,x\n#2,y\n → header [id name]; rows [1 x]
+//
+// Options.SkipRows skips that many physical lines before the header (title
+// rows of BLS and Census sheets); Options.HeaderRow N names the header's
+// 1-based line (it skips N-1). Line numbers in errors count every line of
+// the file, skipped ones included:
+//
+//	HeaderRow 3:   Table 1\nMay 2023\narea,emp\nUS,"1,000"\n → header [area emp]; rows [US 1000]
+//
+// Input in another encoding is decoded to UTF-8 by Options.Encoding
+// ("latin1", "cp1252", "iso-8859-7", any IANA name golang.org/x/text knows).
 //
 // # Header
 //
@@ -55,13 +71,18 @@
 // # Ragged records
 //
 // A record whose field count differs from the header's is, by
-// Options.Ragged: RaggedError (default) an error wrapping ErrFieldCount
-// naming the line; RaggedPad: short records padded with nulls, extra fields
-// dropped; RaggedSkip: dropped. Stats.Padded and Stats.Skipped count them.
+// Options.Ragged ([RaggedPolicy]; no policy loses a field unless asked):
 //
-//	a,b,c\n4,5\n → error "<input>:2: wrong number of fields …" | pad: [4 5 null] | skip: no rows
+//	a,b,c\n4,5\n6,7,8,9\n
+//	  error (default): "<input>:2: wrong number of fields: record has 2 fields, header has 3 …"
+//	  pad:      [4 5 null], then an error at line 3 (a long record would lose a field)
+//	  extend:   columns a b c column_4; [4 5 null null] [6 7 8 9]
+//	  truncate: [4 5 null] [6 7 8]   (the extra field dropped, counted by Stats.Truncated)
+//	  skip:     no rows              (counted by Stats.Skipped)
 //
-// [Records] never checks field counts: it yields records unpadded.
+// RaggedExtend scans the input for its widest record before the first
+// chunk, so that every chunk has the same columns. [Records] never checks
+// field counts: it yields records unpadded.
 //
 // # Types
 //
@@ -79,11 +100,22 @@
 //	Datetime  2024-02-29 13:45:00, 2024-02-29T13:45:00.5+02:00 (UTC nanoseconds; dates fit too)
 //	String    anything else, and columns with no non-NA value
 //
+// Digit strings with a leading zero ("000000", "01001", "-007", "00.5":
+// NAICS, ZIP and FIPS codes) are not numbers to inference: such a column
+// stays String with its text intact, unless Options.Types makes it a number.
+// A single "0" and "0.5" are numbers.
+//
 // NA tokens are DefaultNA ("", NA, N/A, NaN, null, NULL) plus Options.NA
 // (Options.NoDefaultNA drops the defaults), matched after trimming; they are
 // null in every typed column, strings included. For BLS tables:
 //
 //	NA: []string{"*", "#", "**"}:   "*" → null, "#" → null, "**" → null, "***" → text
+//
+// Options.NAAuto finds such tokens itself: in a numeric column, a token of
+// one to three punctuation characters ("*", "#", "**", "-", "...") or a
+// Census marker ("(X)", "(D)") is null; the tokens it nulled are listed by
+// [Infer] and [Stats]. Without it, [Infer] still reports, for a column that
+// is almost numeric, the tokens that made it text and the NA tokens to add.
 //
 // Thousands separators: with Options.Thousands zero, ',' (or '.' with
 // DecimalComma) is accepted only in strict groups of three digits, so a
@@ -121,6 +153,9 @@
 //
 //	x\n1\n2\n…(10000 ints)…\n2.5 → error: "f.csv:10003: field 1: value does not fit the column type: column "x" is int64 …"
 //
+// ParseError.Field is the 1-based number of the field in the record, not
+// a byte offset.
+//
 // Integer text in a Float64 column is fine (exactly converted for up to
 // 2^53); a NaN text not listed as NA reads as null in a Float64 column.
 //
@@ -140,44 +175,29 @@
 //
 // Errors locating a record are *ParseError (file, 1-based line where the
 // record starts, 1-based field, offending text) wrapping a sentinel:
-// ErrQuote, ErrFieldCount, ErrType, ErrEmpty (no header and no data);
-// ErrFormat wraps truncated or corrupt gzip/zstd; missing files and
+// ErrQuote, ErrFieldCount, ErrType, ErrEmpty (no header and no data),
+// ErrTooLarge (a record over Options.MaxRecordBytes); ErrFormat wraps
+// truncated or corrupt gzip/zstd, ErrTooLarge a stream past
+// Options.MaxDecompressed or Options.MaxRatio; ErrNoColumn an option naming
+// a column the input lacks (with the closest names); missing files and
 // directories are reported with their path.
+//
+// # Limits
+//
+// Hostile input costs bounded work: a record longer than
+// Options.MaxRecordBytes (256 MiB by default) fails after that many bytes;
+// gzip and zstd input stops at Options.MaxDecompressed (64 GiB) or when it
+// expands more than Options.MaxRatio (500) times; the inference sample
+// holds at most 10,000 records or 32 MiB, and a reader whose consumer stops
+// early stops reading (at most 2×GOMAXPROCS+1 chunks are read ahead).
 //
 // # Performance
 //
-// The input is cut into chunks of whole records by a serial splitter that
-// finds record ends from the parity of quotes before each newline (exact for
-// RFC 4180 quoting; when a literal quote inside an unquoted field is seen the
-// reader falls back to exact, tokenizer-driven splitting from that record).
-// CSVFile maps a big uncompressed UTF-8 file into memory and cuts chunks in
-// place (no read copies; parsed pages are dropped from the resident set).
-// Chunks are parsed in parallel on runtime.GOMAXPROCS goroutines and yielded
-// in input order. Options.Columns skips the conversion of other columns.
-//
-// A chunk of clean input (strict quoting, no Comment, no ragged record, no
-// line break inside a quoted field) is first given to the block path: masks
-// of quotes, delimiters and line ends per 64-byte block (AVX2 assembly on
-// amd64 CPUs that have it), quoted bytes found by a prefix XOR of the quote
-// mask and the quoting rules checked on whole masks, field boundaries taken
-// from the masks, and then each projected column of 8 KiB of input converted
-// in its own tight loop. Failing that, it is parsed in one fused pass that tokenizes each record and converts every
-// projected field straight into exact-size typed slices, which the chunk's
-// columns adopt without copying; short plain numbers are read 8 bytes at a
-// time. Any other field takes the same rules and parse functions as the
-// general path, and any chunk the fused pass cannot take whole (a ragged
-// record, a quoting or type error) is parsed again by the general path, so
-// values and errors are the same either way.
-//
-// [ReadAll] of a [CSVFile] stream has the workers write the Int64, Float64,
-// Date and Datetime values of every chunk straight into whole-file arrays
-// (sized from the file size), which become the result's columns without a
-// final copy, and likewise the codes of dictionary-encoded String columns;
-// plain String columns are copied into whole-file buffers (sized from
-// the inference sample) as the chunks arrive, and each chunk's string
-// buffers go back to the workers for the next chunks, so pages are reused
-// rather than freshly faulted in; other columns are concatenated column by
-// column, each column's chunks released as it is built. While it holds more than 64 MB,
-// ReadAll lowers the GC percentage to 25 to keep peak memory near the
-// result's size.
+// Chunks are cut from the input by a serial splitter and parsed in
+// parallel on GOMAXPROCS goroutines (by a vectorised path on clean input),
+// then yielded in input order; CSVFile maps a big uncompressed file instead
+// of copying it, and [ReadFile] has the workers write straight into the
+// result's arrays. Options.Columns skips the conversion of other columns;
+// Options.Keep filters rows while parsing. The engine's own documentation
+// (readers/internal/csv) describes the three parse paths.
 package readers

@@ -3,6 +3,8 @@ package readers_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/sluicedata/sluice/readers"
@@ -67,4 +69,101 @@ func ExampleOptions_noDict() {
 	// Output:
 	// NoDict false: encoded true, 3 entries, row 4 Alaska
 	// NoDict true: encoded false, 0 entries, row 4 Alaska
+}
+
+// Ragged records keep every field with RaggedExtend: the widest record's
+// extra field becomes column_4, null where a record lacks it.
+func ExampleRaggedPolicy_extend() {
+	in := "a,b,c\n1,2,3\n4,5\n6,7,8,9\n"
+	f, err := readers.ReadAll(readers.CSV(context.Background(), strings.NewReader(in), readers.Options{Ragged: readers.RaggedExtend}))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(f.Names())
+	for i := range f.NumRows() {
+		var row []any
+		for _, c := range f.Columns() {
+			row = append(row, c.Value(i))
+		}
+		fmt.Println(row)
+	}
+	// Output:
+	// [a b c column_4]
+	// [1 2 3 <nil>]
+	// [4 5 <nil> <nil>]
+	// [6 7 8 9]
+}
+
+// Title rows above the header are skipped (SkipRows counts physical lines
+// from the top), and so are comment lines.
+func ExampleOptions_dialect() {
+	in := "Occupational Employment, May 2023\n# exported 2024-05-01\narea,emp\nUS,\"132,588,810\"\n"
+	opt := readers.Options{Comment: "#", SkipRows: 1}
+	f, err := readers.ReadAll(readers.CSV(context.Background(), strings.NewReader(in), opt))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(f.Names(), f.Types(), f.MustColumn("emp").Int64(0))
+	// Output:
+	// [area emp] [string int64] 132588810
+}
+
+// Infer says why a column that is almost numeric is text, and which NA
+// tokens would fix it.
+func ExampleInfer() {
+	var sb strings.Builder
+	sb.WriteString("occ,a_mean,naics\n")
+	for i := range 200 {
+		mean := fmt.Sprint(30000 + i)
+		if i%20 == 3 {
+			mean = "*"
+		}
+		if i == 50 {
+			mean = "#"
+		}
+		fmt.Fprintf(&sb, "o%d,%s,%06d\n", i, mean, i%2*111000)
+	}
+	path := filepath.Join(os.TempDir(), "readers-example-infer.csv")
+	defer os.Remove(path)
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		fmt.Println(err)
+		return
+	}
+	cols, err := readers.Infer(context.Background(), path, readers.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range cols[1:] {
+		fmt.Println(c.Name, c.Type, c.SuggestNA())
+		if e := c.Explain(); e != "" {
+			fmt.Println(" ", e)
+		}
+	}
+	// Output:
+	// a_mean string [* #]
+	//   94.5% numbers; not numbers: '*' ×10 (line 5), '#' ×1 (line 52) → NA tokens *, # (or NAAuto)
+	// naics string []
+	//   50.0% numbers; not numbers: '000000' ×100 (line 2, leading zero)
+}
+
+// ReadFile reads a whole file into one frame with little more memory than
+// the frame.
+func ExampleReadFile() {
+	path := filepath.Join(os.TempDir(), "readers-example-readfile.csv")
+	defer os.Remove(path)
+	if err := os.WriteFile(path, []byte("id,score\n1,2.5\n2,*\n"), 0o644); err != nil {
+		fmt.Println(err)
+		return
+	}
+	f, err := readers.ReadFile(context.Background(), path, readers.Options{NAAuto: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(f.Types(), f.MustColumn("score").NullCount())
+	// Output:
+	// [int64 float64] 1
 }

@@ -3,260 +3,199 @@ package readers
 import (
 	"context"
 	"fmt"
-	"io"
-	"strconv"
+	"strings"
 
 	"github.com/sluicedata/sluice/frame"
+	icsv "github.com/sluicedata/sluice/readers/internal/csv"
 )
 
-// Candidate type bits of a column under inference.
-const (
-	canInt uint8 = 1 << iota
-	canFloat
-	canBool
-	canDate
-	canDatetime
-	canAll = canInt | canFloat | canBool | canDate | canDatetime
-)
-
-// numFormat is the number format options select: the thousands separator
-// (given, or ',' — '.' with DecimalComma — in auto mode, where strict
-// grouping keeps non-grouped text out) and the decimal mark.
-func numFormat(opt Options) numFmt {
-	nf := numFmt{decimal: '.'}
-	if opt.DecimalComma {
-		nf.decimal = ','
-	}
-	switch {
-	case opt.Thousands > 0 && opt.Thousands < 128:
-		nf.thousands = byte(opt.Thousands)
-	case opt.Thousands == 0 && opt.DecimalComma:
-		nf.thousands = '.'
-	case opt.Thousands == 0:
-		nf.thousands = ','
-	}
-	if nf.thousands == nf.decimal {
-		nf.thousands = 0
-	}
-	return nf
-}
-
-// colInfer accumulates one column's evidence.
-type colInfer struct {
-	bytes   int // total field bytes seen (for sizing string buffers)
-	count   int
-	can     uint8
-	nonNull int
-	nulls   int
-	example string
-	nf      numFmt
-	// distinct non-null values seen, up to a bound (nil past it)
-	distinct map[string]struct{}
-}
-
-func newColInfer(opt Options) *colInfer {
-	return &colInfer{can: canAll, nf: numFormat(opt), distinct: map[string]struct{}{}}
-}
-
-// repeats reports whether the sample's values repeat enough for a
-// dictionary (see dictMinRepeat).
-func (c *colInfer) repeats() bool {
-	return c.distinct != nil && c.nonNull >= dictMinSample && len(c.distinct)*dictMinRepeat <= c.nonNull
-}
-
-func (c *colInfer) add(f []byte, na naSet) {
-	c.bytes += len(f)
-	c.count++
-	t := trimSpace(f)
-	if na.has(t) {
-		c.nulls++
-		return
-	}
-	if c.nonNull == 0 {
-		c.example = string(f)
-	}
-	c.nonNull++
-	if c.distinct != nil {
-		if _, ok := c.distinct[string(f)]; !ok {
-			if len(c.distinct) >= DefaultSampleRows/dictMinRepeat {
-				c.distinct = nil
-			} else {
-				c.distinct[string(f)] = struct{}{}
-			}
-		}
-	}
-	if c.can == 0 {
-		return
-	}
-	if c.can&canInt != 0 {
-		if _, ok := parseInt(t, c.nf); !ok {
-			c.can &^= canInt
-		}
-	}
-	if c.can&canFloat != 0 {
-		if _, ok := parseFloat(t, c.nf); !ok {
-			c.can &^= canFloat
-		}
-	}
-	if c.can&canBool != 0 {
-		if _, ok := parseBool(t); !ok {
-			c.can &^= canBool
-		}
-	}
-	if c.can&canDate != 0 {
-		if _, ok := parseDate(t); !ok {
-			c.can &^= canDate
-		}
-	}
-	if c.can&canDatetime != 0 {
-		if _, ok := parseDatetime(t); !ok {
-			if _, ok := parseDate(t); !ok {
-				c.can &^= canDatetime
-			}
-		}
-	}
-}
-
-// result is the inferred type: Int64, Float64, Bool, Date, Datetime in that
-// order of preference, else String (also for a column with no non-null
-// value, which no later value can break).
-func (c *colInfer) result() (frame.Type, numFmt) {
-	switch {
-	case c.nonNull == 0:
-		return frame.String, c.nf
-	case c.can&canInt != 0:
-		return frame.Int64, c.nf
-	case c.can&canFloat != 0:
-		return frame.Float64, c.nf
-	case c.can&canBool != 0:
-		return frame.Bool, c.nf
-	case c.can&canDate != 0:
-		return frame.Date, c.nf
-	case c.can&canDatetime != 0:
-		return frame.Datetime, c.nf
-	}
-	return frame.String, c.nf
-}
-
-// ColumnInfo describes one column as Infer sees it.
+// ColumnInfo describes one column as [Infer] sees it: its type and, for a
+// text column whose values are mostly numbers or dates, what stopped it.
 type ColumnInfo struct {
 	Name    string     // unique column name
 	Type    frame.Type // inferred type, or the one Options.Types gives
-	Nulls   int        // NA values among the rows looked at
+	Nulls   int        // NA values among the rows looked at (NAAuto's included)
 	Example string     // first non-NA value's text, "" if none
+	// Values counts the non-null values looked at.
+	Values int
+
+	// For a String column: Near is the type most of its values fit
+	// (Int64 or Float64 for numbers, Date for dates and datetimes; String
+	// when none do, or the column is plainly text), NearValues how many
+	// fit it, and Others the values that do not (most frequent first, at
+	// most 32 distinct; MoreOthers counts the occurrences of further
+	// distinct ones). Values with leading zeros ("01001") are among
+	// Others: inference keeps codes as text.
+	Near       frame.Type
+	NearValues int
+	Others     []Token
+	MoreOthers int
+
+	// AutoNA lists the tokens Options.NAAuto read as null in this
+	// numeric column.
+	AutoNA []Token
+}
+
+// Token is a value inference saw: its text, how many times, and the
+// 1-based line of its first occurrence.
+type Token = icsv.Token
+
+// Almost reports whether the column is text although at least half its
+// values fit Near (a number or date type): the case Explain explains.
+func (c ColumnInfo) Almost() bool {
+	return c.Type == frame.String && c.Near != frame.String && c.Values > 0 && 2*c.NearValues >= c.Values
+}
+
+// SuggestNA returns the tokens among Others that NAAuto would read as
+// null (short punctuation such as "*", "#", "**", "-", or "(X)"): the NA
+// tokens that would make the column numeric, when they are all it lacks.
+func (c ColumnInfo) SuggestNA() []string {
+	if !c.Almost() || c.MoreOthers > 0 || (c.Near != frame.Int64 && c.Near != frame.Float64) {
+		return nil
+	}
+	var out []string
+	for _, t := range c.Others {
+		if !icsv.IsAutoNA(t.Text) {
+			return nil
+		}
+		out = append(out, t.Text)
+	}
+	return out
+}
+
+// Explain says why an almost numeric or date column is text (a value with a
+// leading zero is marked: a code kept as text), e.g.
+//
+//	99.1% numbers; not numbers: '*' ×3012 (line 14), '#' ×1020 (line 88), '**' ×44 (line 512) → NA tokens *, #, ** (or NAAuto)
+//
+// and lists the tokens NAAuto read as null in a numeric column; "" when
+// there is nothing to explain.
+func (c ColumnInfo) Explain() string {
+	var b strings.Builder
+	if c.Almost() {
+		what := "numbers"
+		if c.Near == frame.Date {
+			what = "dates"
+		}
+		fmt.Fprintf(&b, "%.1f%% %s; not %s: ", 100*float64(c.NearValues)/float64(c.Values), what, what)
+		for i, t := range c.Others {
+			if i == 8 {
+				fmt.Fprintf(&b, ", … %d more", len(c.Others)-i)
+				break
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			note := ""
+			if icsv.IsLeadingZeroNumber(t.Text) {
+				note = ", leading zero"
+			}
+			fmt.Fprintf(&b, "%s ×%d (line %d%s)", quoteToken(t.Text), t.Count, t.Line, note)
+		}
+		if c.MoreOthers > 0 {
+			fmt.Fprintf(&b, " and %d others", c.MoreOthers)
+		}
+		if na := c.SuggestNA(); na != nil {
+			fmt.Fprintf(&b, " → NA tokens %s (or NAAuto)", strings.Join(na, ", "))
+		}
+	}
+	if len(c.AutoNA) > 0 {
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString("read as null by NAAuto: ")
+		for i, t := range c.AutoNA {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s ×%d", quoteToken(t.Text), t.Count)
+		}
+	}
+	return b.String()
+}
+
+func quoteToken(s string) string {
+	if strings.ContainsAny(s, "'\n\r\t") || len(s) > 40 {
+		q := fmt.Sprintf("%q", s)
+		if len(q) > 42 {
+			q = q[:39] + `..."`
+		}
+		return q
+	}
+	return "'" + s + "'"
+}
+
+// String formats the column as "name type (N nulls, e.g. text)", followed
+// by the explanation of an almost numeric column.
+func (c ColumnInfo) String() string {
+	s := fmt.Sprintf("%s %s (%d nulls, e.g. %q)", c.Name, c.Type, c.Nulls, c.Example)
+	if e := c.Explain(); e != "" {
+		s += ": " + e
+	}
+	return s
 }
 
 // Infer returns the columns of the file at path with their inferred types,
-// NA counts and an example value, looking at opt.SampleRows data rows
-// (default DefaultSampleRows; negative: the whole file, so types and null
-// counts are exact, like pandas' info()). Only CSV-family files are
-// supported (Open's extensions other than registered formats).
+// NA counts, an example value and, for text columns that are almost numbers
+// or dates, the values that stopped them. For CSV-family files it looks at
+// opt.SampleRows data rows (default DefaultSampleRows; negative: the whole
+// file, so types and null counts are exact, like pandas' info()), reading
+// no further than they need; for a registered format ([RegisterFormat]) it
+// reads the first chunk of SampleRows rows and reports its columns (types,
+// nulls and examples; no explanations).
 func Infer(ctx context.Context, path string, opt Options) ([]ColumnInfo, error) {
-	f, r, err := openCSVFile(path)
+	if fn := registered(path); fn != nil || !isCSVExt(path) {
+		return inferFirstChunk(ctx, path, opt)
+	}
+	opt = fileOptions(path, opt)
+	cfg, err := opt.config(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	if defaultsTab(path) && opt.Delimiter == 0 {
-		opt.Delimiter = '\t'
-	}
-	return inferReader(ctx, r, opt, path)
-}
-
-// inferReader infers column types from r (opt.SampleRows rows; negative: all).
-func inferReader(ctx context.Context, r io.Reader, opt Options, name string) ([]ColumnInfo, error) {
-	s, delim, err := prepare(r, opt)
+	in, err := openCSVFile(path, opt)
 	if err != nil {
-		return nil, fileErr(name, err)
+		return nil, err
 	}
-	limit := opt.SampleRowsOrDefault()
-	tok := newTokenizer(delim, opt.LazyQuotes, opt.commentByte())
-	s.exact = newTokenizer(delim, opt.LazyQuotes, opt.commentByte()) // serial anyway: exact splitting
-	na := newNASet(opt)
-	var names, header []string
-	var inf []*colInfer
-	rows := 0
-	line := 1
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		chunk, err := s.next(1 << 14)
-		if err != nil {
-			return nil, fileErr(name, err)
-		}
-		if chunk == nil {
-			break
-		}
-		pos := 0
-		for pos < len(chunk) && (limit < 0 || rows < limit) {
-			next, err := tok.parse(chunk, pos)
-			if err == errSkip {
-				pos = next
-				continue
-			}
-			if err != nil {
-				if te, ok := err.(*tokErr); ok {
-					return nil, &ParseError{File: name, Line: line + countLines(chunk[:pos]), Column: te.field, Err: te.err}
-				}
-				return nil, fileErr(name, err)
-			}
-			if names == nil {
-				first := make([]string, len(tok.fields))
-				for i := range first {
-					first[i] = string(tok.field(chunk, i))
-				}
-				if opt.NoHeader {
-					names = make([]string, len(first))
-					for i := range names {
-						names[i] = "column_" + strconv.Itoa(i+1)
-					}
-				} else {
-					header = first
-					names = uniqueNames(first)
-				}
-				inf = make([]*colInfer, len(names))
-				for i := range inf {
-					inf[i] = newColInfer(opt)
-				}
-				if !opt.NoHeader {
-					pos = next
-					continue
-				}
-			}
-			for i := range min(len(tok.fields), len(inf)) {
-				inf[i].add(tok.field(chunk, i), na)
-			}
-			rows++
-			pos = next
-		}
-		line += countLines(chunk)
-		if limit >= 0 && rows >= limit {
-			break
-		}
+	defer in.Close()
+	r := in.r
+	if in.plain {
+		r = in.f
 	}
-	if names == nil {
-		return nil, &ParseError{File: name, Err: ErrEmpty}
+	infos, err := icsv.Infer(ctx, r, cfg)
+	if err != nil {
+		return nil, publicErr(err)
 	}
-	out := make([]ColumnInfo, len(names))
-	for i, n := range names {
-		t, _ := inf[i].result()
-		if opt.Raw {
-			t = frame.String
-		}
-		if ot, ok := opt.Types[n]; ok {
-			t = ot
-		} else if header != nil {
-			if ot, ok := opt.Types[header[i]]; ok {
-				t = ot
-			}
-		}
-		out[i] = ColumnInfo{Name: n, Type: t, Nulls: inf[i].nulls, Example: inf[i].example}
+	out := make([]ColumnInfo, len(infos))
+	for i, c := range infos {
+		out[i] = ColumnInfo{Name: c.Name, Type: c.Type, Nulls: c.Nulls, Example: c.Example, Values: c.Values,
+			Near: c.Near, NearValues: c.NearN, Others: c.Others, MoreOthers: c.More, AutoNA: c.AutoNA}
 	}
 	return out, nil
 }
 
-// String formats the column as "name type (N nulls, e.g. text)".
-func (c ColumnInfo) String() string {
-	return fmt.Sprintf("%s %s (%d nulls, e.g. %q)", c.Name, c.Type, c.Nulls, c.Example)
+// inferFirstChunk describes the columns of the first chunk of a file of a
+// registered format.
+func inferFirstChunk(ctx context.Context, path string, opt Options) ([]ColumnInfo, error) {
+	opt.ChunkRows = opt.SampleRowsOrDefault()
+	if opt.ChunkRows < 0 {
+		opt.ChunkRows = 0 // the format's default chunk
+	}
+	for f, err := range Open(ctx, path, opt) {
+		if err != nil {
+			return nil, err
+		}
+		out := make([]ColumnInfo, f.NumCols())
+		for k, c := range f.Columns() {
+			ci := ColumnInfo{Name: c.Name(), Type: c.Type(), Nulls: c.NullCount(), Values: c.Len() - c.NullCount(), Near: frame.String}
+			for i := range c.Len() {
+				if !c.IsNull(i) {
+					ci.Example = fmt.Sprint(c.Value(i))
+					break
+				}
+			}
+			out[k] = ci
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("readers: %s: %w", path, ErrEmpty)
 }

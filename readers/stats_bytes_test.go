@@ -18,8 +18,8 @@ func TestStatsBytes(t *testing.T) {
 	}
 	data := b.String()
 	for _, chunk := range []int{1, 7, 1000, 0} {
-		st := &Stats{}
-		if _, err := ReadAll(CSV(context.Background(), strings.NewReader(data), Options{ChunkRows: chunk, Stats: st})); err != nil {
+		seq, st := CSVStats(context.Background(), strings.NewReader(data), Options{ChunkRows: chunk})
+		if _, err := ReadAll(seq); err != nil {
 			t.Fatal(err)
 		}
 		if want := int64(len(data) - len("a,b\n")); st.Bytes != want {

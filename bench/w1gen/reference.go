@@ -28,7 +28,7 @@ var FeatureColumns = []string{"tot_emp", "a_mean", "a_pct10", "a_pct25", "a_medi
 func ReadTables(ctx context.Context, dir string) (Tables, error) {
 	var t Tables
 	read := func(name string, opt readers.Options) (*frame.Frame, error) {
-		f, err := readers.ReadAll(readers.Open(ctx, filepath.Join(dir, name), opt))
+		f, err := readers.ReadFile(ctx, filepath.Join(dir, name), opt)
 		if err != nil {
 			return nil, fmt.Errorf("w1gen: %w", err)
 		}

@@ -115,11 +115,11 @@ func runMatch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	left, err := readers.ReadAll(readers.Open(ctx, pos[0], ropt))
+	left, err := readers.ReadFile(ctx, pos[0], ropt)
 	if err != nil {
 		return err
 	}
-	right, err := readers.ReadAll(readers.Open(ctx, pos[1], ropt))
+	right, err := readers.ReadFile(ctx, pos[1], ropt)
 	if err != nil {
 		return err
 	}

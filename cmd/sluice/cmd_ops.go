@@ -223,7 +223,7 @@ func splitList(s string) []string {
 }
 
 func readAll(ctx context.Context, path string, opt readers.Options) (*frame.Frame, error) {
-	return readers.ReadAll(readers.Open(ctx, path, opt))
+	return readers.ReadFile(ctx, path, opt)
 }
 
 func runFilter(ctx context.Context, e *env, args []string) error {

@@ -13,7 +13,7 @@ import (
 // gota's dataframe.ReadCSV: the parse runs on every core, and only the result
 // is boxed into gota's elements.
 func ReadGota(ctx context.Context, path string, opt readers.Options) (dataframe.DataFrame, error) {
-	f, err := readers.ReadAll(readers.Open(ctx, path, opt))
+	f, err := readers.ReadFile(ctx, path, opt)
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}

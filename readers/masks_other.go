@@ -1,7 +1,0 @@
-//go:build !amd64
-
-package readers
-
-// hasStructMasksAsm reports whether structMasks is an assembly version;
-// there is none on this architecture.
-var hasStructMasksAsm = false
