@@ -281,14 +281,6 @@ func (r *reader) plan() error {
 		}
 		r.keep = newKeyBounds(kf, sts)
 	}
-	if s := r.opt.Stats; s != nil {
-		s.Header = append([]string(nil), r.names...)
-		s.Names = append([]string(nil), r.names...)
-		s.Types = nil
-		for _, st := range r.read[:r.nout] {
-			s.Types = append(s.Types, st.c.typ)
-		}
-	}
 	return nil
 }
 
@@ -326,7 +318,6 @@ func (r *reader) skip(g int) bool {
 
 // run yields the chunks.
 func (r *reader) run(yield func(*frame.Frame, error) bool) {
-	md := r.file.Metadata()
 	groups := r.file.RowGroups()
 	chunkRows := r.opt.ChunkRowsOrDefault()
 	sent := false
@@ -335,10 +326,8 @@ func (r *reader) run(yield func(*frame.Frame, error) bool) {
 			yield(nil, err)
 			return
 		}
-		rg := &md.RowGroups[g]
 		if r.skip(g) {
 			r.stats.RowGroupsSkipped++
-			r.progress(rg)
 			continue
 		}
 		r.stats.RowGroupsRead++
@@ -348,7 +337,6 @@ func (r *reader) run(yield func(*frame.Frame, error) bool) {
 			return
 		}
 		ok, failed := r.group(g, curs, chunkRows, &sent, yield)
-		r.progress(rg)
 		if !ok || failed {
 			return
 		}
@@ -356,21 +344,6 @@ func (r *reader) run(yield func(*frame.Frame, error) bool) {
 	if !sent {
 		yield(r.empty(), nil)
 	}
-}
-
-// progress advances the Bytes of Options.Stats past row group rg.
-func (r *reader) progress(rg *format.RowGroup) {
-	s := r.opt.Stats
-	if s == nil {
-		return
-	}
-	n := rg.TotalCompressedSize
-	if n <= 0 {
-		for k := range rg.Columns {
-			n += rg.Columns[k].MetaData.TotalCompressedSize
-		}
-	}
-	s.Bytes += n
 }
 
 // cursors opens the column chunks of row group g that are read.
@@ -485,9 +458,6 @@ func (r *reader) group(g int, curs []*cursor, chunkRows int, sent *bool, yield f
 		}
 		*sent = true
 		r.stats.Rows += int64(f.NumRows())
-		if s := r.opt.Stats; s != nil {
-			s.Rows += int64(f.NumRows())
-		}
 		if !yield(f, nil) {
 			return false, false
 		}
