@@ -46,7 +46,6 @@ func TestParseAgg(t *testing.T) {
 	}
 }
 
-
 func TestAggResultType(t *testing.T) {
 	if ty, err := Median("x").ResultType(Int64); err != nil || ty != Float64 {
 		t.Fatal(ty, err)

@@ -12,7 +12,7 @@ import (
 
 // MapChunks applies fn to every chunk of src on every core and yields the
 // results in input order (a chunk-wise select, rename or derived column).
-// Each chunk in flight holds twice its size of the budget. fn must be safe
+// At most two chunks per worker are in flight. fn must be safe
 // for concurrent use; an error or panic in fn names the chunk and stops
 // the stream.
 func MapChunks(ctx context.Context, src Source, fn func(ctx context.Context, c *frame.Frame) (*frame.Frame, error), opt Options) Source {
@@ -48,7 +48,7 @@ func mapChunks(ctx context.Context, name string, src Source, fn chunkFn, opt Opt
 		defer e.finish(&err)
 		next, stop := iter.Pull2(src)
 		defer stop()
-		return e.orderedMap(ctx, nil, nil, next, func(c *frame.Frame) int64 { return 2 * spill.SizeOf(c) }, fn, emit)
+		return e.orderedMap(ctx, nil, nil, next, fn, emit)
 	})
 }
 

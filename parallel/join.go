@@ -183,14 +183,6 @@ func (e *exec) broadcastJoin(ctx context.Context, s *joinSides, bb, pb *buffered
 	if n := build.NumRows(); n > 0 {
 		rowBytes += spill.SizeOf(build) / int64(n)
 	}
-	cost := func(c *frame.Frame) int64 {
-		// the chunk, and two output slices waiting for the consumer
-		per := rowBytes
-		if n := c.NumRows(); n > 0 {
-			per += spill.SizeOf(c) / int64(n)
-		}
-		return spill.SizeOf(c) + 2*min(int64(c.NumRows()), joinSlice)*per
-	}
 	probe := func(ctx context.Context, c *frame.Frame, seq int, out func(*frame.Frame) error) error {
 		ids, err := ix.Lookup(c, s.pkeys...)
 		if err != nil {
@@ -264,7 +256,7 @@ func (e *exec) broadcastJoin(ctx context.Context, s *joinSides, bb, pb *buffered
 		}
 		return nil
 	}
-	err = e.orderedMap(ctx, pb.chunks, pb.pending, pullOrNil(pb), cost, probe, emit)
+	err = e.orderedMap(ctx, pb.chunks, pb.pending, pullOrNil(pb), probe, emit)
 	pb.chunks, pb.size = nil, 0
 	if err != nil {
 		return err

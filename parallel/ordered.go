@@ -18,24 +18,26 @@ type chunkFn func(ctx context.Context, c *frame.Frame, seq int, out func(*frame.
 type orderedJob struct {
 	seq  int
 	c    *frame.Frame
-	cost int64
 	outs chan *frame.Frame // closed by the worker when done
 	err  error             // set before outs is closed
 }
 
-// orderedMap runs fn over chunks — first the held ones (already reserved
-// in the budget, size each), then pending (pulled but not reserved), then
-// the rest of next — on the call's workers, and hands the outputs to emit
-// in chunk order, from the calling goroutine. Each chunk holds cost(c) bytes
-// of the budget from when it is handed out until its outputs have been
-// emitted (a held chunk's own reservation becomes part of that): the
-// budget is the back-pressure, and waiting for it is safe because a chunk
-// in flight always releases. At most twice as many chunks as workers are
-// in flight, and a worker's outputs wait in a channel of two, so a chunk
-// whose outputs are many (a join with a large fan-out) streams them
-// instead of holding them all.
+// orderedMap runs fn over chunks — first the held ones (reserved in the
+// budget by buffer: their reservation is released as they are handed
+// out), then pending, then the rest of next — on the call's workers, and
+// hands the outputs to emit in chunk order, from the calling goroutine.
+//
+// The chunks in flight are not reserved in the budget: a streaming
+// operator holds at most twice as many chunks as workers, and a worker's
+// outputs wait in a channel of two, so a chunk whose outputs are many (a
+// join with a large fan-out) streams them instead of holding them all.
+// That is a small constant per worker — part of the budget's stated
+// overhead, like the reader's own chunks in flight — and it must be: a
+// stream is paused whenever its consumer is busy, and a reservation held
+// while paused would make an operator downstream wait for memory only its
+// own progress could free.
 func (e *exec) orderedMap(ctx context.Context, held []*frame.Frame, pending *frame.Frame,
-	next func() (*frame.Frame, error, bool), cost func(*frame.Frame) int64, fn chunkFn, emit func(*frame.Frame) error) error {
+	next func() (*frame.Frame, error, bool), fn chunkFn, emit func(*frame.Frame) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	workers := 1 + tryAcquire(e.opt.workers()-1)
@@ -58,20 +60,13 @@ func (e *exec) orderedMap(ctx context.Context, held []*frame.Frame, pending *fra
 		defer close(order)
 		seq := 0
 		send := func(c *frame.Frame, held int64) bool {
-			k := cost(c)
 			e.budget.Release(held)
-			if err := e.reserve(ctx, k, fmt.Sprintf("chunk %d", seq), inflight.Load); err != nil {
-				srcErr = err
-				cancel(err)
-				return false
-			}
 			inflight.Add(1)
-			j := &orderedJob{seq: seq, c: c, cost: k, outs: make(chan *frame.Frame, 2)}
+			j := &orderedJob{seq: seq, c: c, outs: make(chan *frame.Frame, 2)}
 			seq++
 			select {
 			case order <- j:
 			case <-ctx.Done():
-				e.budget.Release(k)
 				inflight.Add(-1)
 				return false
 			}
@@ -163,7 +158,6 @@ func (e *exec) orderedMap(ctx context.Context, held []*frame.Frame, pending *fra
 		if j.err != nil && first == nil {
 			first = j.err
 		}
-		e.budget.Release(j.cost)
 		inflight.Add(-1)
 	}
 	wg.Wait()

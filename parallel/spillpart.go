@@ -2,6 +2,7 @@ package parallel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"strings"
@@ -129,11 +130,20 @@ func (e *exec) forChunks(ctx context.Context, b *buffered, cost func(c *frame.Fr
 	}
 	var base int64
 	i := 0
-	send := func(c *frame.Frame, held int64) error {
+	var send func(c *frame.Frame, held int64) error
+	send = func(c *frame.Frame, held int64) error {
 		k := cost(c)
 		// the chunk's own reservation becomes part of its job's cost
 		e.budget.Release(held)
 		if err := e.reserve(gctx, k, fmt.Sprintf("chunk %d", i), inflight.Load); err != nil {
+			// a chunk too big for what is left of the budget goes in
+			// halves: the way out when other operators hold the rest
+			if n := c.NumRows(); errors.Is(err, spill.ErrBudget) && n > minSplitRows {
+				if err := send(c.Slice(0, n/2), 0); err != nil {
+					return err
+				}
+				return send(c.Slice(n/2, n), 0)
+			}
 			return err
 		}
 		inflight.Add(1)
@@ -317,7 +327,7 @@ func splitChunk(c *frame.Frame, keys []string, np, level int, pw *partWriters) (
 // column ord.
 func (e *exec) spillPartitions(ctx context.Context, b *buffered, keys []string, np int, ord, name string) ([]*spill.File, error) {
 	bufs := int64(np) * spill.WriteBuffer
-	if err := e.acquire(ctx, bufs, fmt.Sprintf("%d spill file buffers", np)); err != nil {
+	if err := e.reserveNow(bufs, fmt.Sprintf("%d spill file buffers", np)); err != nil {
 		return nil, err
 	}
 	defer e.budget.Release(bufs)
@@ -538,3 +548,7 @@ func (e *exec) writeRun(f *frame.Frame, name string, chunkBytes int64) (*spill.F
 func (e *exec) runChunkBytes() int64 {
 	return min(max(e.sizing()/1024, 64<<10), 8<<20)
 }
+
+// minSplitRows is the smallest chunk forChunks halves when its cost does
+// not fit in what is left of the budget.
+const minSplitRows = 256

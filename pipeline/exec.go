@@ -2,81 +2,46 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/parallel"
+	"github.com/sluicedata/sluice/parallel/fuzzy"
 	"github.com/sluicedata/sluice/readers"
 	"github.com/sluicedata/sluice/writers"
 )
 
-// Options control a run. The zero value uses all cores, resolves relative
-// paths against the spec file's directory and writes outputs where the spec
-// says.
+// Options control a run. The zero value uses all cores and no memory
+// budget, resolves relative paths against the spec file's directory and
+// writes outputs where the plan says.
 type Options struct {
+	// Options are the engine settings (workers, memory budget, spill
+	// directory, progress). With a MemoryBudget every operator of the run
+	// — intermediates between steps included — shares one budget of that
+	// many bytes (see parallel.Budget).
+	parallel.Options
 	// DataDir, if set, is the directory relative input and output paths are
 	// resolved against (instead of the spec file's directory).
 	DataDir string
-	// Out, if set, replaces the path of the plan's only output.
-	Out string
-	// Workers bounds the goroutines processing chunks; 0 means GOMAXPROCS.
-	Workers int
-	// MemoryBudget, if non-zero, bounds the bytes the out-of-core operators
-	// hold: a group-by or join that reads a big input directly streams it
-	// through parallel.GroupByStream / JoinStream, spilling hash partitions
-	// to SpillDir when the input does not fit. Frames between steps (small
-	// after pushdown and semi-join reduction in W1-like plans) are held in
-	// memory and are not counted.
-	MemoryBudget int64
-	// SpillDir is where spill files go ("" = the OS temp directory); they
-	// are removed when the run ends, whatever the outcome.
-	SpillDir string
-	// ForceSpill makes the out-of-core operators spill even when their
-	// input fits the budget (a testing switch; results are the same).
-	ForceSpill bool
-	// Progress, if set, is called as work advances (from one goroutine at a
-	// time).
-	Progress func(Progress)
-}
-
-// Progress reports a run's advance.
-type Progress struct {
-	Phase string // e.g. "read oes", "join matched", "write features.csv"
-	Rows  int64  // rows read or produced in this phase so far
-	// Bytes and Total are the input bytes parsed so far and the input's
-	// size, for reads of uncompressed CSV files (0 otherwise), so a display
-	// can show MB/s and an ETA.
-	Bytes, Total int64
-	Done         bool // the phase finished
-}
-
-// inputSize returns the total size of uncompressed CSV inputs (0 when a
-// file is compressed or not CSV: then bytes parsed do not map to file size).
-// bigInput is the input size (bytes) above which a read first returns
-// freed memory to the OS.
-const bigInput = 64 << 20
-
-func inputSize(paths []string) int64 {
-	var total int64
-	for _, p := range paths {
-		switch strings.ToLower(filepath.Ext(p)) {
-		case ".gz", ".zst", ".zstd", ".xlsx":
-			return 0
-		}
-		st, err := os.Stat(p)
-		if err != nil {
-			return 0
-		}
-		total += st.Size()
-	}
-	return total
+	// Out, if set, replaces the path of the plan's only output ("-" for
+	// Stdout); OutFormat, if set, its format.
+	Out       string
+	OutFormat string
+	// Writer configures the outputs (delimiter, header, boolean spelling,
+	// Parquet timestamp unit); its Format is set per output.
+	Writer writers.Options
+	// Stdin is read by inputs whose path is "-" (default os.Stdin); Stdout
+	// receives outputs whose path is "-" (default os.Stdout).
+	Stdin  io.Reader
+	Stdout io.Writer
 }
 
 // Result describes a finished run.
@@ -84,6 +49,9 @@ type Result struct {
 	Outputs []OutputResult
 	Steps   []StepResult
 	Elapsed time.Duration
+	// Budget is the run's memory budget (nil without one); its Peak is
+	// the most the operators held at once.
+	Budget *parallel.Budget
 }
 
 // OutputResult is one written output.
@@ -94,10 +62,12 @@ type OutputResult struct {
 
 // StepResult is one evaluated input or step.
 type StepResult struct {
-	Name    string
-	Rows    int
-	Elapsed time.Duration // the step's own time, its sources excluded
-	Note    string        // pushdowns applied
+	Name string
+	Rows int64
+	// Elapsed is the time from the first chunk asked of the frame to its
+	// last (steps stream into each other, so these overlap).
+	Elapsed time.Duration
+	Note    string // pushdowns and strategies applied
 }
 
 // Run validates the plan, executes it and writes its outputs. Outputs appear
@@ -105,439 +75,696 @@ type StepResult struct {
 func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	start := time.Now()
 	a, err := analyze(ctx, p, opt)
+	if a != nil {
+		defer a.cleanup()
+	}
 	if err != nil {
 		return nil, err
 	}
-	x := &executor{a: a, opt: opt, memo: map[string]*frame.Frame{}, left: map[string]int{}}
-	for name, n := range a.nodes {
-		x.left[name] = n.consumers
-	}
-	res := &Result{}
 	outs := p.Outputs
 	if opt.Out != "" && len(outs) != 1 {
-		return nil, p.errf(0, ErrPlan, "--out replaces one output, but the plan has %d", len(outs))
+		return nil, p.errf(0, ErrPlan, "an output path given for a plan with %d outputs", len(outs))
 	}
+	x := newExecutor(ctx, a, opt)
+	defer x.close()
+	// every output place is checked before any work starts
+	type target struct {
+		from, path, format string
+	}
+	var targets []target
 	for _, o := range outs {
-		f, err := x.eval(ctx, o.From)
-		if err != nil {
-			return nil, err
-		}
-		path := a.resolve(o.Path)
+		t := target{o.From, a.resolve(o.Path), o.Format}
 		if opt.Out != "" {
-			path = opt.Out
+			t.path = opt.Out
 		}
-		n, err := x.write(ctx, f, path)
+		if opt.OutFormat != "" {
+			t.format = opt.OutFormat
+		}
+		if err := a.checkOutput(t.path, t.format); err != nil {
+			return nil, p.errf(o.Line, err, "output %s", t.path)
+		}
+		targets = append(targets, t)
+	}
+	res := &Result{Budget: x.popt.Budget}
+	for _, t := range targets {
+		n, err := x.write(ctx, t.from, t.path, t.format)
 		if err != nil {
 			return nil, err
 		}
-		x.release(o.From)
-		res.Outputs = append(res.Outputs, OutputResult{Path: path, Rows: n})
+		res.Outputs = append(res.Outputs, OutputResult{Path: t.path, Rows: n})
 	}
-	res.Steps = x.steps
+	res.Steps = x.results()
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
 
-type executor struct {
-	a     *analysis
-	opt   Options
-	memo  map[string]*frame.Frame
-	left  map[string]int // consumers not yet served
-	steps []StepResult
-	// nested is the time spent evaluating the sources of the frame being
-	// evaluated, so StepResult.Elapsed is a step's own time.
-	nested time.Duration
+// Collect runs the plan up to the frame named from (an input or a step;
+// "" for the source of the plan's only output) and returns that frame in
+// memory instead of writing outputs. Everything before it runs as in
+// [Run], under the same budget; only the result itself is held whole.
+func Collect(ctx context.Context, p *Plan, from string, opt Options) (*frame.Frame, *Result, error) {
+	start := time.Now()
+	if from == "" {
+		if len(p.Outputs) != 1 {
+			return nil, nil, p.errf(0, ErrPlan, "collect: name the frame to collect (the plan has %d outputs)", len(p.Outputs))
+		}
+		from = p.Outputs[0].From
+	}
+	// the collected frame stands in for the outputs
+	q := *p
+	q.Outputs = []Output{{From: from}}
+	p = &q
+	a, err := analyze(ctx, p, opt)
+	if a != nil {
+		defer a.cleanup()
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	x := newExecutor(ctx, a, opt)
+	defer x.close()
+	f, err := parallel.Collect(x.source(from))
+	if err != nil {
+		return nil, nil, err
+	}
+	res := &Result{Budget: x.popt.Budget, Steps: x.results(), Elapsed: time.Since(start)}
+	return f, res, nil
 }
 
-func (x *executor) progress(p Progress) {
+// checkOutput fails early on an output that cannot be written: an unknown
+// format, a path that is one of the inputs, a missing or read-only
+// directory.
+func (a *analysis) checkOutput(path, format string) error {
+	if path == "-" {
+		if format == "" {
+			format = "csv"
+		}
+		if !knownFormat(format) {
+			return fmt.Errorf("unknown format %q: %w", format, writers.ErrFormat)
+		}
+		return nil
+	}
+	if format == "" {
+		format = strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+	}
+	if !knownFormat(format) {
+		return fmt.Errorf("unknown output format %q (have %s): %w", format, formatNames(), writers.ErrFormat)
+	}
+	same := func(p string) bool {
+		si, err1 := os.Stat(p)
+		so, err2 := os.Stat(path)
+		return err1 == nil && err2 == nil && os.SameFile(si, so)
+	}
+	for _, n := range a.nodes {
+		for _, p := range n.paths {
+			if same(p) {
+				return fmt.Errorf("the output is also input %q: write it elsewhere", n.name)
+			}
+		}
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("directory %s: %w", dir, unwrapPathError(err))
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	f, err := os.CreateTemp(dir, ".sluice-check-*")
+	if err != nil {
+		return fmt.Errorf("directory %s is not writable: %w", dir, unwrapPathError(err))
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return nil
+}
+
+func knownFormat(name string) bool {
+	for _, f := range writers.Formats() {
+		if strings.EqualFold(f.Name, name) {
+			return true
+		}
+		for _, e := range f.Exts {
+			if strings.EqualFold(strings.TrimPrefix(e, "."), name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func formatNames() string {
+	var names []string
+	for _, f := range writers.Formats() {
+		names = append(names, f.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// executor builds the run's streams: one Source per node, nested into
+// each other; a node read more than once is spooled.
+type executor struct {
+	ctx  context.Context
+	a    *analysis
+	opt  Options
+	popt parallel.Options
+
+	mu     sync.Mutex
+	spools map[string]*parallel.Spool
+	stats  map[string]*nodeStats
+}
+
+type nodeStats struct {
+	rows        atomic.Int64
+	first, last atomic.Int64 // unix nanoseconds
+	note        string
+}
+
+func newExecutor(ctx context.Context, a *analysis, opt Options) *executor {
+	popt := opt.Options
+	if popt.Budget == nil && popt.MemoryBudget > 0 {
+		popt.Budget = parallel.NewBudget(popt.MemoryBudget)
+	}
+	x := &executor{ctx: ctx, a: a, opt: opt, popt: popt, spools: map[string]*parallel.Spool{}, stats: map[string]*nodeStats{}}
+	for name := range a.nodes {
+		x.stats[name] = &nodeStats{}
+	}
+	return x
+}
+
+// close releases the spools.
+func (x *executor) close() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, s := range x.spools {
+		s.Close()
+	}
+	x.spools = nil
+}
+
+// results lists the nodes' rows and times, in plan order.
+func (x *executor) results() []StepResult {
+	var out []StepResult
+	for _, n := range x.a.order {
+		st := x.stats[n.name]
+		r := StepResult{Name: n.name, Rows: st.rows.Load(), Note: x.note(n)}
+		if f, l := st.first.Load(), st.last.Load(); f > 0 && l >= f {
+			r.Elapsed = time.Duration(l - f)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func (x *executor) progress(p parallel.Progress) {
 	if x.opt.Progress != nil {
 		x.opt.Progress(p)
 	}
 }
 
-// release drops a frame once its last consumer has used it.
-func (x *executor) release(name string) {
-	x.left[name]--
-	if x.left[name] <= 0 {
-		delete(x.memo, name)
-	}
-}
-
-func (x *executor) eval(ctx context.Context, name string) (*frame.Frame, error) {
-	if f, ok := x.memo[name]; ok {
-		return f, nil
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+// source returns the stream of a node: spooled if it is read more than
+// once, otherwise built afresh (each node is then read exactly once).
+func (x *executor) source(name string) parallel.Source {
 	n := x.a.nodes[name]
-	start := time.Now()
-	outer := x.nested
-	x.nested = 0
-	var f *frame.Frame
-	var err error
-	note := ""
-	if n.input != nil {
-		f, note, err = x.readInput(ctx, n)
-	} else {
-		f, err = x.runStep(ctx, n)
+	if !n.spooled() {
+		return x.counted(n, x.build(n))
 	}
-	if err != nil {
-		return nil, err
+	x.mu.Lock()
+	sp := x.spools[name]
+	x.mu.Unlock()
+	if sp != nil {
+		return sp.Source()
 	}
-	x.memo[name] = f
-	total := time.Since(start)
-	x.steps = append(x.steps, StepResult{Name: name, Rows: f.NumRows(), Elapsed: total - x.nested, Note: note})
-	x.nested = outer + total
-	if n.input == nil { // inputs report their own phase, in rows read
-		x.progress(Progress{Phase: name, Rows: int64(f.NumRows()), Done: true})
+	// Build outside the lock: building a step asks for its inputs'
+	// sources, which may be spooled too.
+	built := parallel.NewSpool(x.ctx, x.counted(n, x.build(n)), x.popt)
+	x.mu.Lock()
+	if sp = x.spools[name]; sp == nil {
+		sp = built
+		x.spools[name] = sp
 	}
-	return f, nil
+	x.mu.Unlock()
+	if sp != built {
+		built.Close()
+	}
+	return sp.Source()
 }
 
-func (x *executor) runStep(ctx context.Context, n *node) (_ *frame.Frame, err error) {
-	s, p := n.step, x.a.plan
-	defer func() {
-		if r := recover(); r != nil {
-			err = p.errf(s.Line, fmt.Errorf("panic: %v\n%s", r, debug.Stack()), "step %q", s.Name)
-		}
-	}()
-	wrap := func(field string, err error) error {
-		return p.errf(s.lineOf(field), err, "step %q", s.Name)
-	}
-	var f *frame.Frame
-	grouped := false
-	if s.Join != nil && (x.streamable(s.Join.Left) || x.streamable(s.Join.Right)) &&
-		x.a.nodes[s.Join.Left].semiBy == "" && x.a.nodes[s.Join.Right].semiBy == "" {
-		j := s.Join
-		l, err := x.source(ctx, j.Left)
-		if err != nil {
-			return nil, err
-		}
-		r, err := x.source(ctx, j.Right)
-		if err != nil {
-			return nil, err
-		}
-		f, err = parallel.JoinStream(ctx, l, r, j.How, frame.JoinOn{Left: j.LeftOn, Right: j.RightOn}, x.popt())
-		if err != nil {
-			return nil, wrap("join", err)
-		}
-		x.release(j.Left)
-		x.release(j.Right)
-	} else if s.From != "" && len(s.GroupBy) > 0 && x.streamable(s.From) {
-		// a group-by straight off a big input: stream it through the
-		// out-of-core aggregation (its filter, if any, runs on each chunk)
-		src, err := x.source(ctx, s.From)
-		if err != nil {
-			return nil, err
-		}
-		if f, err = parallel.GroupByStream(ctx, src, s.GroupBy, n.aggs, x.popt()); err != nil {
-			return nil, wrap("agg", err)
-		}
-		x.release(s.From)
-		grouped = true
-	} else if s.Join != nil {
-		j := s.Join
-		l, err := x.eval(ctx, j.Left)
-		if err != nil {
-			return nil, err
-		}
-		r, err := x.eval(ctx, j.Right)
-		if err != nil {
-			return nil, err
-		}
-		f, err = parallel.Join(ctx, l, r, j.How, frame.JoinOn{Left: j.LeftOn, Right: j.RightOn}, x.popt())
-		if err != nil {
-			return nil, wrap("join", err)
-		}
-		x.release(j.Left)
-		x.release(j.Right)
-	} else {
-		src, err := x.eval(ctx, s.From)
-		if err != nil {
-			return nil, err
-		}
-		f = src
-		x.release(s.From)
-	}
-	if s.Filter != "" && !(s.From != "" && x.a.nodes[s.From].pushFilter) && !grouped {
-		if f, err = f.Filter(n.filter); err != nil {
-			return nil, wrap("filter", err)
-		}
-	}
-	if len(s.GroupBy) > 0 && !grouped {
-		if f, err = parallel.GroupBy(ctx, f, s.GroupBy, n.aggs, x.popt()); err != nil {
-			return nil, wrap("agg", err)
-		}
-	}
-	if len(s.Select) > 0 {
-		if f, err = f.Select(s.Select...); err != nil {
-			return nil, wrap("select", err)
-		}
-	}
-	if s.DistinctAll || len(s.Distinct) > 0 {
-		if f, err = f.Distinct(s.Distinct...); err != nil {
-			return nil, wrap("distinct", err)
-		}
-	}
-	if len(s.Sort) > 0 {
-		if f, err = f.Sort(s.Sort...); err != nil {
-			return nil, wrap("sort", err)
-		}
-	}
-	return f, nil
-}
-
-// source returns a named frame as a chunk stream: an input not yet read is
-// streamed from its files (projection and pushed-down filter applied per
-// chunk); anything else is evaluated and handed over whole.
-func (x *executor) source(ctx context.Context, name string) (parallel.Source, error) {
-	n := x.a.nodes[name]
-	if !x.streamable(name) {
-		f, err := x.eval(ctx, name)
-		if err != nil {
-			return nil, err
-		}
-		// hand it over in chunks, so the operators can account and spill
-		// it piece by piece
-		var parts []*frame.Frame
-		for i := 0; i < f.NumRows() || i == 0; i += 8192 {
-			parts = append(parts, f.Slice(i, i+8192))
-			if f.NumRows() == 0 {
-				break
-			}
-		}
-		return parallel.Items(parts), nil
-	}
-	paths, err := x.a.inputPaths(n.input)
-	if err != nil {
-		return nil, x.a.plan.errf(n.input.Line, err, "input %q", n.name)
-	}
-	opt := n.input.Options
-	opt.Columns = n.readCols
-	total := inputSize(paths)
-	seq, stats := readers.FilesStats(ctx, paths, opt)
-	if len(paths) == 1 {
-		seq, stats = readers.OpenStats(ctx, paths[0], opt)
-	}
-	var filter *frame.Expr
-	if n.pushFilter {
-		e := x.a.nodes[n.pushedBy].filter
-		filter = &e
-	}
-	phase := "read " + n.name
-	var rows int64
-	line := n.input.Line
+// counted wraps a node's stream to count its rows and time it.
+func (x *executor) counted(n *node, src parallel.Source) parallel.Source {
+	st := x.stats[n.name]
 	return func(yield func(*frame.Frame, error) bool) {
-		for c, err := range seq {
-			if err != nil {
-				yield(nil, x.a.plan.errf(line, err, "input %q", n.name))
+		st.first.CompareAndSwap(0, time.Now().UnixNano())
+		defer func() { st.last.Store(time.Now().UnixNano()) }()
+		for c, err := range src {
+			if err == nil {
+				st.rows.Add(int64(c.NumRows()))
+			}
+			if !yield(c, err) || err != nil {
 				return
 			}
-			rows += int64(c.NumRows())
-			x.progress(Progress{Phase: phase, Rows: rows, Bytes: stats.Bytes, Total: total})
-			if filter != nil {
-				if c, err = c.Filter(*filter); err != nil {
-					yield(nil, x.a.plan.errf(line, err, "input %q", n.name))
-					return
-				}
+		}
+		if n.step != nil {
+			x.progress(parallel.Progress{Phase: n.name, Rows: st.rows.Load(), Done: true})
+		}
+	}
+}
+
+// fail is a stream of one error.
+func fail(err error) parallel.Source {
+	return func(yield func(*frame.Frame, error) bool) { yield(nil, err) }
+}
+
+func (x *executor) build(n *node) parallel.Source {
+	if n.input != nil {
+		return x.readInput(n)
+	}
+	return x.runStep(n)
+}
+
+// readInput streams an input's files with its projection, its pushed-down
+// filter and its semi-join reduction.
+func (x *executor) readInput(n *node) parallel.Source {
+	in, p := n.input, x.a.plan
+	wrap := func(err error) error {
+		var pe *Error
+		if errors.As(err, &pe) || errors.Is(err, context.Canceled) {
+			return err
+		}
+		return p.errf(in.Line, err, "input %q", in.Name)
+	}
+	ctx := x.ctx
+	return func(yield func(*frame.Frame, error) bool) {
+		opt := in.Options
+		opt.Columns = n.readCols
+		if n.semiBy != "" {
+			keys, err := x.semiKeys(n)
+			if err != nil {
+				yield(nil, err)
+				return
 			}
+			if keys != nil {
+				opt.Keep = &readers.KeyFilter{Columns: n.semiOn.Left, Keys: keys}
+				x.stats[n.name].note = fmt.Sprintf("semi-join reduced by %d keys of %s", keys.NumRows(), n.semiOther)
+			}
+		}
+		total := x.a.inputBytes(n)
+		var seq parallel.Source
+		var stats *readers.Stats
+		switch {
+		case in.Union && len(n.paths) > 1:
+			seq = x.unionRead(n, opt)
+		case len(n.paths) == 1:
+			seq, stats = readers.OpenStats(ctx, n.paths[0], opt)
+		default:
+			seq, stats = readers.FilesStats(ctx, n.paths, opt)
+		}
+		if n.pushFilter {
+			seq = parallel.Filter(ctx, seq, x.a.nodes[n.pushedBy].filter, x.popt)
+		}
+		phase := "read " + in.Name
+		var rows int64
+		sent := false
+		for c, err := range seq {
+			if err != nil {
+				yield(nil, wrap(err))
+				return
+			}
+			sent = true
+			rows += int64(c.NumRows())
+			pr := parallel.Progress{Phase: phase, Rows: rows}
+			if stats != nil {
+				pr.Bytes, pr.Total = stats.Bytes, total
+			}
+			x.progress(pr)
 			if !yield(c, nil) {
 				return
 			}
 		}
-		x.progress(Progress{Phase: phase, Rows: rows, Bytes: total, Total: total, Done: true})
-	}, nil
-}
-
-// readInput reads an input with its projection, and its pushed-down filter
-// or semi-join reduction applied to each chunk as it streams in.
-func (x *executor) readInput(ctx context.Context, n *node) (*frame.Frame, string, error) {
-	in, p := n.input, x.a.plan
-	paths, err := x.a.inputPaths(in)
-	if err != nil {
-		return nil, "", p.errf(in.Line, err, "input %q", in.Name)
-	}
-	opt := in.Options
-	opt.Columns = n.readCols
-	total := inputSize(paths)
-	var chunkFn func(*frame.Frame) (*frame.Frame, error)
-	note := fmt.Sprintf("read %d of %d columns", len(n.readCols), n.fileCols)
-	switch {
-	case n.pushFilter:
-		e := x.a.nodes[n.pushedBy].filter
-		chunkFn = func(c *frame.Frame) (*frame.Frame, error) { return c.Filter(e) }
-		note += "; filter pushed down: " + e.String()
-	case n.semiBy != "":
-		other, err := x.eval(ctx, n.semiOther)
-		if err != nil {
-			return nil, "", err
-		}
-		// only the key columns of the other side matter, once each
-		keys, err := other.Select(n.semiOn.Right...)
-		if err == nil {
-			keys, err = keys.Distinct()
-		}
-		if err != nil {
-			return nil, "", p.errf(in.Line, err, "input %q", in.Name)
-		}
-		// the reader tests each record's key as soon as its key fields are
-		// parsed (String keys) and skips the rest of a record that does not
-		// match, so the other columns of the dropped rows are never converted
-		opt.Keep = &readers.KeyFilter{Columns: n.semiOn.Left, Keys: keys}
-		note += fmt.Sprintf("; semi-join reduced by %d keys of %s", keys.NumRows(), n.semiOther)
-	}
-	if total > bigInput {
-		// the steps before this read (joins, distinct) leave garbage the
-		// collector may not have returned yet; return it now, so that the
-		// peak RSS is the larger of the two phases, not their sum (W1 at M
-		// peaked at 263-272 MiB in some runs without this, ~200 MiB with)
-		debug.FreeOSMemory()
-	}
-	seq, stats := readers.FilesStats(ctx, paths, opt)
-	if len(paths) == 1 {
-		seq, stats = readers.OpenStats(ctx, paths[0], opt)
-	}
-	phase := "read " + in.Name
-	var rows int64
-	f, err := collect(ctx, seq, x.workers(), chunkFn, func(c *frame.Frame) {
-		rows += int64(c.NumRows())
-		x.progress(Progress{Phase: phase, Rows: rows, Bytes: stats.Bytes, Total: total})
-	})
-	if err != nil {
-		return nil, "", p.errf(in.Line, err, "input %q", in.Name)
-	}
-	x.progress(Progress{Phase: phase, Rows: rows, Bytes: total, Total: total, Done: true})
-	if f.NumCols() == 0 { // no data rows at all: an empty frame of the schema
-		var cols []*frame.Column
-		for _, name := range n.readCols {
-			c := n.out[n.out.index(name)]
-			cols = append(cols, frame.NewBuilder(c.typ, 0).Build(c.name))
-		}
-		if f, err = frame.New(cols...); err != nil {
-			return nil, "", p.errf(in.Line, err, "input %q", in.Name)
-		}
-	}
-	return f, note, nil
-}
-
-func (x *executor) popt() parallel.Options {
-	return parallel.Options{Workers: x.opt.Workers, MemoryBudget: x.opt.MemoryBudget, SpillDir: x.opt.SpillDir,
-		ForceSpill: x.opt.ForceSpill}
-}
-
-// streamable reports whether the input node can be streamed into the step
-// that is its only consumer instead of being materialised.
-func (x *executor) streamable(name string) bool {
-	n := x.a.nodes[name]
-	_, done := x.memo[name]
-	return x.opt.MemoryBudget > 0 && n.input != nil && n.consumers == 1 && n.semiBy == "" && !done
-}
-
-func (x *executor) workers() int {
-	if x.opt.Workers > 0 {
-		return x.opt.Workers
-	}
-	return runtime.GOMAXPROCS(0)
-}
-
-// collect drains a chunk stream, applying fn (if any) to the chunks on up to
-// workers goroutines, and concatenates the results in input order. seen is
-// called (on the caller's goroutine) for every raw chunk.
-func collect(ctx context.Context, seq func(func(*frame.Frame, error) bool), workers int,
-	fn func(*frame.Frame) (*frame.Frame, error), seen func(*frame.Frame)) (*frame.Frame, error) {
-	if fn == nil {
-		var parts []*frame.Frame
-		for c, err := range seq {
-			if err != nil {
-				return nil, err
-			}
-			seen(c)
-			parts = append(parts, c)
-		}
-		return frame.Concat(parts...)
-	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var (
-		mu      sync.Mutex
-		results []*frame.Frame
-		wg      sync.WaitGroup
-		sem     = make(chan struct{}, workers)
-	)
-	setErr := func(err error) { cancel(err) }
-	i := 0
-	for c, err := range seq {
-		if err != nil {
-			setErr(err)
-			break
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		seen(c)
-		mu.Lock()
-		results = append(results, nil)
-		mu.Unlock()
-		idx := i
-		i++
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			defer func() {
-				if r := recover(); r != nil {
-					setErr(fmt.Errorf("chunk %d: panic: %v\n%s", idx, r, debug.Stack()))
-				}
-			}()
-			out, err := fn(c)
-			if err != nil {
-				setErr(fmt.Errorf("chunk %d: %w", idx, err))
+		if !sent {
+			// no chunk at all: an empty frame of the schema
+			if !yield(x.emptyOf(n), nil) {
 				return
 			}
-			mu.Lock()
-			results[idx] = out
-			mu.Unlock()
-		}()
+		}
+		x.progress(parallel.Progress{Phase: phase, Rows: rows, Bytes: total, Total: total, Done: true})
 	}
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
-		return nil, err
-	}
-	return frame.Concat(results...)
 }
 
-// write streams f to path in chunks through an atomic writer.
-func (x *executor) write(ctx context.Context, f *frame.Frame, path string) (int64, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return 0, fmt.Errorf("pipeline: output %s: %w", path, err)
+// emptyOf is a frame with n's read columns and no rows.
+func (x *executor) emptyOf(n *node) *frame.Frame {
+	var cols []*frame.Column
+	for _, name := range n.readCols {
+		c := n.out[n.out.index(name)]
+		cols = append(cols, frame.NewBuilder(c.typ, 0).Build(c.name))
+	}
+	f, _ := frame.New(cols...)
+	return f
+}
+
+// unionRead reads each file on its own and aligns its chunks to the
+// input's schema: missing columns null, widened types converted.
+func (x *executor) unionRead(n *node, opt readers.Options) parallel.Source {
+	want := schema{}
+	for _, c := range n.readCols {
+		want = append(want, n.out[n.out.index(c)])
+	}
+	return func(yield func(*frame.Frame, error) bool) {
+		for _, path := range n.paths {
+			o := opt
+			o.Columns = nil
+			o.Types = map[string]frame.Type{}
+			for k, v := range opt.Types {
+				o.Types[k] = v
+			}
+			for _, c := range want {
+				if c.typ == frame.String || c.typ == frame.Float64 {
+					o.Types[c.name] = c.typ
+				}
+			}
+			for c, err := range readers.Open(x.ctx, path, o) {
+				if err == nil {
+					c, err = alignTo(c, want)
+				}
+				if err != nil {
+					yield(nil, fmt.Errorf("%s: %w", path, err))
+					return
+				}
+				if !yield(c, nil) {
+					return
+				}
+			}
 		}
 	}
-	w, err := writers.Create(path, writers.Options{})
+}
+
+// alignTo returns c with exactly the columns of want, in order: columns c
+// lacks are null.
+func alignTo(c *frame.Frame, want schema) (*frame.Frame, error) {
+	cols := make([]*frame.Column, 0, len(want))
+	for _, w := range want {
+		if col, err := c.Column(w.name); err == nil {
+			if col.Type() != w.typ {
+				return nil, fmt.Errorf("column %s is %v here, %v in the union: %w", w.name, col.Type(), w.typ, frame.ErrType)
+			}
+			cols = append(cols, col)
+			continue
+		}
+		b := frame.NewBuilder(w.typ, c.NumRows())
+		for range c.NumRows() {
+			b.AppendNull()
+		}
+		cols = append(cols, b.Build(w.name))
+	}
+	return frame.New(cols...)
+}
+
+// semiKeys returns the distinct key tuples of the other side of n's
+// semi-join reduction, or nil when they are too many to be worth holding
+// (more than an eighth of the budget).
+func (x *executor) semiKeys(n *node) (*frame.Frame, error) {
+	var parts []*frame.Frame
+	var size int64
+	limit := int64(1) << 62
+	if b := x.popt.Budget; b != nil && b.Limit() > 0 {
+		limit = b.Limit() / 8
+	}
+	for c, err := range x.source(n.semiOther) {
+		if err != nil {
+			return nil, err
+		}
+		k, err := c.Select(n.semiOn.Right...)
+		if err == nil {
+			k, err = k.Distinct()
+		}
+		if err != nil {
+			return nil, x.a.plan.errf(n.line, err, "input %q", n.name)
+		}
+		size += k.Size()
+		if size > limit {
+			return nil, nil
+		}
+		parts = append(parts, k)
+	}
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	all, err := frame.Concat(parts...)
+	if err == nil {
+		all, err = all.Distinct()
+	}
+	return all, err
+}
+
+// runStep builds a step's stream: its source, then derive, filter,
+// group-by, select, rename, distinct, sort and limit, each an operator of
+// package parallel.
+func (x *executor) runStep(n *node) parallel.Source {
+	s, p := n.step, x.a.plan
+	ctx, popt := x.ctx, x.popt
+	wrapAt := func(field string, src parallel.Source) parallel.Source {
+		return func(yield func(*frame.Frame, error) bool) {
+			for c, err := range src {
+				if err != nil {
+					var pe *Error
+					if !errors.As(err, &pe) && !errors.Is(err, context.Canceled) {
+						err = p.errf(s.lineOf(field), err, "step %q", s.Name)
+					}
+					yield(nil, err)
+					return
+				}
+				if !yield(c, nil) {
+					return
+				}
+			}
+		}
+	}
+	var src parallel.Source
+	switch {
+	case s.Join != nil:
+		j := s.Join
+		var jopts []frame.JoinOption
+		if n.streamRight {
+			jopts = append(jopts, frame.OrderByRight())
+		}
+		src = wrapAt("join", parallel.Join(ctx, x.source(j.Left), x.source(j.Right), j.How,
+			frame.JoinOn{Left: j.LeftOn, Right: j.RightOn}, popt, jopts...))
+	case s.Match != nil:
+		src = wrapAt("match", x.match(n))
+	default:
+		src = x.source(s.From)
+	}
+	if len(n.derive) > 0 {
+		src = wrapAt("derive", parallel.MapChunks(ctx, src, func(_ context.Context, c *frame.Frame) (*frame.Frame, error) {
+			var err error
+			for k, d := range s.Derive {
+				if c, err = c.Derive(d.Name, n.derive[k]); err != nil {
+					return nil, err
+				}
+			}
+			return c, nil
+		}, popt))
+	}
+	if n.hasFil && !(s.From != "" && x.a.nodes[s.From].pushFilter) {
+		src = wrapAt("filter", parallel.Filter(ctx, src, n.filter, popt))
+	}
+	if len(s.Agg) > 0 {
+		if len(s.GroupBy) > 0 {
+			src = wrapAt("agg", parallel.GroupBy(ctx, src, s.GroupBy, n.aggs, popt))
+		} else {
+			src = wrapAt("agg", globalAgg(ctx, src, n.aggs, popt))
+		}
+	}
+	if len(s.Select) > 0 {
+		sel := s.Select
+		src = wrapAt("select", mapFrames(src, func(c *frame.Frame) (*frame.Frame, error) { return c.Select(sel...) }))
+	}
+	if len(s.Rename) > 0 {
+		src = wrapAt("rename", mapFrames(src, func(c *frame.Frame) (*frame.Frame, error) {
+			var err error
+			for _, r := range s.Rename {
+				if c, err = c.Rename(r.From, r.To); err != nil {
+					return nil, err
+				}
+			}
+			return c, nil
+		}))
+	}
+	if s.DistinctAll || len(s.Distinct) > 0 {
+		src = wrapAt("distinct", parallel.Distinct(ctx, src, s.Distinct, popt))
+	}
+	if len(s.Sort) > 0 {
+		src = wrapAt("sort", parallel.Sort(ctx, src, s.Sort, popt))
+	}
+	if s.HasLimit {
+		src = parallel.Limit(src, s.Limit)
+	}
+	return src
+}
+
+// mapFrames applies a cheap function to each chunk, on the consumer's
+// goroutine (select and rename only relabel columns).
+func mapFrames(src parallel.Source, fn func(*frame.Frame) (*frame.Frame, error)) parallel.Source {
+	return func(yield func(*frame.Frame, error) bool) {
+		for c, err := range src {
+			if err == nil {
+				c, err = fn(c)
+			}
+			if !yield(c, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// allKey names the constant key column of an aggregation without group_by.
+const allKey = "\x00all"
+
+// globalAgg aggregates all rows into one: a group-by on a constant key.
+// An input without rows gives no row.
+func globalAgg(ctx context.Context, src parallel.Source, aggs []frame.Agg, opt parallel.Options) parallel.Source {
+	keyed := mapFrames(src, func(c *frame.Frame) (*frame.Frame, error) {
+		return c.WithColumn(frame.AdoptInt64s(allKey, frame.Int64, make([]int64, c.NumRows()), nil, 0))
+	})
+	return mapFrames(parallel.GroupBy(ctx, keyed, []string{allKey}, aggs, opt), func(c *frame.Frame) (*frame.Frame, error) {
+		return c.Drop(allKey)
+	})
+}
+
+// match runs a fuzzy join: both sides are collected (the right side is
+// indexed once and shared by the workers).
+func (x *executor) match(n *node) parallel.Source {
+	m := n.step.Match
+	return func(yield func(*frame.Frame, error) bool) {
+		left, err := parallel.Collect(x.source(m.Left))
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		right, err := parallel.Collect(x.source(m.Right))
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		fo, err := fuzzyOptions(m, x.popt)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		var st fuzzy.Stats
+		fo.Stats = &st
+		join := fuzzy.Join
+		if m.BruteForce {
+			join = fuzzy.BruteForce
+		}
+		out, err := join(x.ctx, left, right, fo)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		x.stats[n.name].note = fmt.Sprintf("scored %d of %d pairs (%.4f%%)", st.Comparisons, st.Pairs, 100*float64(st.Comparisons)/max(float64(st.Pairs), 1))
+		for c, err := range parallel.Frames(out, 0) {
+			if !yield(c, err) {
+				return
+			}
+		}
+	}
+}
+
+// fuzzyOptions maps a match spec to the fuzzy join's options.
+func fuzzyOptions(m *MatchSpec, popt parallel.Options) (fuzzy.Options, error) {
+	sc := fuzzy.TokenSet
+	if m.Scorer != "" {
+		var ok bool
+		if sc, ok = fuzzy.ParseScorer(m.Scorer); !ok {
+			return fuzzy.Options{}, fmt.Errorf("unknown scorer %q (want token_set, token_sort, ratio, partial or jaro_winkler): %w", m.Scorer, ErrPlan)
+		}
+	}
+	thr := m.Threshold
+	if thr == 0 {
+		thr = 80
+	}
+	if thr < 0 || thr > 100 {
+		return fuzzy.Options{}, fmt.Errorf("threshold %v: want 0–100: %w", thr, ErrPlan)
+	}
+	var norm fuzzy.Normalize
+	if !m.NoNormalize {
+		norm = fuzzy.NFKC | fuzzy.DefaultProcess
+	}
+	rightOn := m.RightOn
+	if rightOn == "" {
+		rightOn = m.LeftOn
+	}
+	return fuzzy.Options{LeftOn: m.LeftOn, RightOn: rightOn, Scorer: sc, Threshold: thr, Top: m.Top,
+		Normalize: norm, Workers: popt.Workers, KeepUnmatched: m.KeepUnmatched}, nil
+}
+
+// write streams a node to an output (path "-": Options.Stdout) through
+// an atomic writer.
+func (x *executor) write(ctx context.Context, from, path, format string) (int64, error) {
+	wopt := x.opt.Writer
+	wopt.Format = format
+	var w writers.Writer
+	var err error
+	if path == "-" {
+		out := x.opt.Stdout
+		if out == nil {
+			out = os.Stdout
+		}
+		if format == "" {
+			format = "csv"
+		}
+		w, err = writers.New(out, format, wopt)
+	} else {
+		w, err = writers.Create(path, wopt)
+	}
 	if err != nil {
 		return 0, err
 	}
-	const chunk = 1 << 16
 	phase := "write " + filepath.Base(path)
-	for i := 0; i < f.NumRows() || i == 0; i += chunk {
-		if err := ctx.Err(); err != nil {
-			w.Abort()
-			return 0, err
-		}
-		if err := w.Write(f.Slice(i, i+chunk)); err != nil {
-			w.Abort()
-			return 0, err
-		}
-		x.progress(Progress{Phase: phase, Rows: int64(min(i+chunk, f.NumRows()))})
-		if f.NumRows() == 0 {
-			break
+	if path == "-" {
+		phase = "write standard output"
+	}
+	var rows int64
+	src := func(yield func(*frame.Frame, error) bool) {
+		for c, err := range x.source(from) {
+			if err == nil {
+				rows += int64(c.NumRows())
+				x.progress(parallel.Progress{Phase: phase, Rows: rows})
+			}
+			if !yield(c, err) || err != nil {
+				return
+			}
 		}
 	}
-	if err := w.Close(); err != nil {
+	n, err := parallel.Write(ctx, src, w)
+	if err != nil {
 		return 0, err
 	}
-	x.progress(Progress{Phase: phase, Rows: int64(f.NumRows()), Done: true})
-	return int64(f.NumRows()), nil
+	x.progress(parallel.Progress{Phase: phase, Rows: n, Done: true})
+	return n, nil
+}
+
+// note describes what the planner decided for a node.
+func (x *executor) note(n *node) string {
+	var parts []string
+	if n.input != nil {
+		parts = append(parts, fmt.Sprintf("read %d of %d columns", len(n.readCols), n.fileCols))
+		if len(n.paths) > 1 {
+			parts = append(parts, fmt.Sprintf("%d files", len(n.paths)))
+		}
+		if n.pushFilter {
+			parts = append(parts, "filter pushed down: "+x.a.nodes[n.pushedBy].filter.String())
+		}
+	}
+	if n.streamRight {
+		parts = append(parts, "right side streamed")
+	}
+	if n.spooled() {
+		parts = append(parts, "spooled (read more than once)")
+	}
+	if s := x.stats[n.name].note; s != "" {
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
 }

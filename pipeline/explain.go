@@ -12,6 +12,9 @@ import (
 // reductions), how each step runs, and what is written.
 func Explain(ctx context.Context, p *Plan, opt Options, w io.Writer) error {
 	a, err := analyze(ctx, p, opt)
+	if a != nil {
+		defer a.cleanup()
+	}
 	if err != nil {
 		return err
 	}
@@ -22,7 +25,11 @@ func Explain(ctx context.Context, p *Plan, opt Options, w io.Writer) error {
 	fmt.Fprintf(w, "plan %s: %d inputs, %d steps, %d outputs\n", name, len(p.Inputs), len(p.Steps), len(p.Outputs))
 	for _, n := range a.order {
 		if n.input != nil {
-			fmt.Fprintf(w, "\nread %s ← %s\n", n.name, a.resolve(n.input.Path))
+			src := strings.Join(n.paths, ", ")
+			if len(n.paths) > 3 {
+				src = fmt.Sprintf("%d files (%s, …, %s)", len(n.paths), n.paths[0], n.paths[len(n.paths)-1])
+			}
+			fmt.Fprintf(w, "\nread %s ← %s\n", n.name, src)
 			fmt.Fprintf(w, "    columns: %s (%d of %d parsed; the rest skipped)\n", strings.Join(n.readCols, ", "), len(n.readCols), n.fileCols)
 			switch {
 			case n.pushFilter:
@@ -31,10 +38,10 @@ func Explain(ctx context.Context, p *Plan, opt Options, w io.Writer) error {
 				fmt.Fprintf(w, "    semi-join reduction while streaming: keep rows whose (%s) occur in %s (%s), for step %s\n",
 					strings.Join(n.semiOn.Left, ", "), n.semiOther, strings.Join(n.semiOn.Right, ", "), n.semiBy)
 			}
-			if opt.MemoryBudget > 0 && n.consumers == 1 && n.semiBy == "" {
-				fmt.Fprintf(w, "    streamed into its consumer under the %d MiB budget (spills hash partitions if it does not fit)\n", opt.MemoryBudget>>20)
+			if n.input.Union && len(n.paths) > 1 {
+				fmt.Fprintf(w, "    files with different columns aligned by name (union)\n")
 			}
-			fmt.Fprintf(w, "    chunks parsed in parallel; consumers: %d\n", n.consumers)
+			explainFlow(w, n, opt)
 			continue
 		}
 		s := n.step
@@ -45,9 +52,21 @@ func Explain(ctx context.Context, p *Plan, opt Options, w io.Writer) error {
 			for i := range j.LeftOn {
 				keys = append(keys, j.LeftOn[i]+" = "+j.RightOn[i])
 			}
+			probe, build := j.Left, j.Right
+			if n.streamRight {
+				probe, build = build, probe
+			}
 			fmt.Fprintf(w, "    hash join %s: %s ⋈ %s on %s\n", j.How, j.Left, j.Right, strings.Join(keys, ", "))
+			fmt.Fprintf(w, "    builds a hash index on %s, streams %s through it (rows in %s's order); spills both sides by key hash if %s does not fit\n", build, probe, probe, build)
+		} else if s.Match != nil {
+			m := s.Match
+			fmt.Fprintf(w, "    fuzzy match %s.%s ~ %s.%s (scorer %s, threshold %v, top %d): the right side indexed once, exact best matches\n",
+				m.Left, m.LeftOn, m.Right, m.RightOn, orDefault(m.Scorer, "token_set"), orDefaultF(m.Threshold, 80), max(m.Top, 1))
 		} else {
 			fmt.Fprintf(w, "    from %s\n", s.From)
+		}
+		for k, d := range s.Derive {
+			fmt.Fprintf(w, "    derive %s = %s\n", d.Name, n.derive[k])
 		}
 		if s.Filter != "" {
 			where := "filter"
@@ -56,15 +75,22 @@ func Explain(ctx context.Context, p *Plan, opt Options, w io.Writer) error {
 			}
 			fmt.Fprintf(w, "    %s: %s\n", where, n.filter)
 		}
-		if len(s.GroupBy) > 0 {
+		if len(s.Agg) > 0 {
 			var aggs []string
 			for _, g := range n.aggs {
 				aggs = append(aggs, g.String())
 			}
-			fmt.Fprintf(w, "    group by %s: %s (exact; selection per group)\n", strings.Join(s.GroupBy, ", "), strings.Join(aggs, ", "))
+			keys := strings.Join(s.GroupBy, ", ")
+			if keys == "" {
+				keys = "(all rows)"
+			}
+			fmt.Fprintf(w, "    group by %s: %s (exact; spills hash partitions of the groups if they do not fit)\n", keys, strings.Join(aggs, ", "))
 		}
 		if len(s.Select) > 0 {
 			fmt.Fprintf(w, "    select %s\n", strings.Join(s.Select, ", "))
+		}
+		for _, r := range s.Rename {
+			fmt.Fprintf(w, "    rename %s → %s\n", r.From, r.To)
 		}
 		if s.DistinctAll {
 			fmt.Fprintf(w, "    distinct rows\n")
@@ -80,8 +106,12 @@ func Explain(ctx context.Context, p *Plan, opt Options, w io.Writer) error {
 				}
 				ks = append(ks, k.Name+" "+d)
 			}
-			fmt.Fprintf(w, "    sort by %s (stable, nulls last)\n", strings.Join(ks, ", "))
+			fmt.Fprintf(w, "    sort by %s (stable, nulls last; external merge sort if it does not fit)\n", strings.Join(ks, ", "))
 		}
+		if s.HasLimit {
+			fmt.Fprintf(w, "    limit %d rows (stops its sources early)\n", s.Limit)
+		}
+		explainFlow(w, n, opt)
 		fmt.Fprintf(w, "    → columns: %s\n", strings.Join(n.out.names(), ", "))
 	}
 	for _, o := range p.Outputs {
@@ -89,7 +119,50 @@ func Explain(ctx context.Context, p *Plan, opt Options, w io.Writer) error {
 		if opt.Out != "" {
 			path = opt.Out
 		}
+		if path == "-" {
+			fmt.Fprintf(w, "\nwrite %s → standard output\n", o.From)
+			continue
+		}
 		fmt.Fprintf(w, "\nwrite %s → %s (atomic: temporary file, then rename)\n", o.From, path)
 	}
+	if opt.MemoryBudget > 0 {
+		fmt.Fprintf(w, "\nmemory: every operator above shares one budget of %s\n", sizeText(opt.MemoryBudget))
+	}
 	return nil
+}
+
+// explainFlow says how a frame reaches its consumers.
+func explainFlow(w io.Writer, n *node, opt Options) {
+	if n.spooled() {
+		fmt.Fprintf(w, "    read by %d consumers: held once (in memory while the budget allows, else spilled)\n", n.consumers+n.keyReaders)
+	} else {
+		fmt.Fprintf(w, "    streamed into its consumer chunk by chunk\n")
+	}
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+func orDefaultF(v, d float64) float64 {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+// sizeText renders a byte count like 256 MiB.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

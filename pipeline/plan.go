@@ -1,6 +1,11 @@
-// Package pipeline runs declarative plans: named inputs (CSV, TSV, .xlsx),
-// steps (filter, join, group-by with aggregations, select, distinct, sort)
-// and outputs, built in Go or loaded from a YAML spec file.
+// Package pipeline runs declarative plans — named inputs, steps and
+// outputs — built in Go or loaded from a YAML spec file. A plan is
+// validated and planned once (projection and filter pushdown, semi-join
+// reduction, which side of a join to stream), then executed by one
+// executor on package parallel's streaming operators: nothing is
+// materialised between steps unless several steps read it, and with a
+// memory budget every operator, intermediates included, stays within it.
+// Every verb of the sluice command line is such a plan.
 //
 // # Spec files
 //
@@ -8,36 +13,51 @@
 //	inputs:
 //	  related: { path: related_titles.csv }
 //	  oes:
-//	    path: oes.csv                 # a glob (oes/*.csv) or .xlsx too
+//	    path: oes.csv                 # a glob (oes/*.csv, logs/**/*.csv), a list, .xlsx, .parquet, .json
 //	    na: ["*", "#", "**"]          # extra null tokens
 //	    thousands: ","                # digit grouping in numbers
 //	    columns: [area_title, a_mean] # read only these
 //	steps:
 //	  - name: close
 //	    from: related                 # or join: {left: A, right: B, on: [k] | {lk: rk}, how: inner}
-//	    filter: score > 80            # Go-syntax expression (frame.ParseExpr)
-//	    group_by: [title]
+//	                                  # or match: {left: A, right: B, on: {name: company}, threshold: 85}
+//	    derive: { t: lower(title) }   # new columns from expressions
+//	    filter: score > 80            # an expression (frame.ParseExpr)
+//	    group_by: [title]             # leave out for one row over everything
 //	    agg: { best: max(score), mid: median(score), p90: quantile(score, 0.9) }
 //	    select: [title, best]
+//	    rename: { best: top_score }
 //	    distinct: true                # or a list of columns
-//	    sort: [title, -best]          # '-' for descending
+//	    sort: [title, -top_score]     # '-' for descending
+//	    limit: 100
 //	output:                           # or outputs: [ {from, path}, … ]
 //	  from: close
-//	  path: close.csv                 # .csv, .tsv, .xlsx by extension
+//	  path: close.csv                 # .csv, .tsv, .json, .ndjson, .xlsx, .parquet by extension; - for stdout
 //
-// A step takes one source and applies, in this order, whichever of filter,
-// group_by + agg, select, distinct and sort it has. In a join, key columns
-// appear once, under the left side's names; clashing non-key columns of the
-// right side get the suffix "_right". Aggregations: count() (rows),
-// count(x) (non-null values), sum, mean, median, quantile(x, p), min, max, std,
-// var, nunique, first, last; nulls are skipped as in pandas.
+// A step takes one source and applies, in this order, whichever of derive,
+// filter, group_by + agg (or agg alone), select, rename, distinct, sort and
+// limit it has. In a join, key columns appear once, under the left side's
+// names; clashing non-key columns of the right side get the suffix
+// "_right". Aggregations: see [frame.ParseAgg]; nulls are skipped as in
+// pandas.
 //
-// Input keys: path, na, no_default_na, thousands, decimal_comma, delimiter,
-// encoding, sheet, no_header, raw, columns, types ({col: int|float|string|
-// bool|date|datetime}), lazy_quotes, ragged (error|pad|skip).
+// Input keys: path (or paths: a list), format, union, and the reader
+// options (na, thousands, columns, types, …; see readers.OptionSpecs).
 //
 // Relative input paths are resolved against Options.DataDir when it is set,
 // otherwise against the spec file's directory; relative output paths likewise.
+//
+// # Order
+//
+// Rows keep the order of their source through filter, derive, select,
+// rename and limit. Group-by gives groups in order of first appearance,
+// distinct keeps first occurrences. A join gives frame.Join's order: the
+// streamed side's rows in order, each followed by its matches. The planner
+// streams the left side, except for an inner join whose right side is a
+// file and whose left side is computed, or is a smaller file: then the
+// right side is streamed (frame.OrderByRight) and the output follows its
+// order. [Explain] says which. Results are the same for any number of
+// workers and any memory budget.
 //
 // # Validation and planning
 //
@@ -46,9 +66,9 @@
 // cycles — reporting the spec file's line. It reads only the header and the
 // type-inference sample of each input. The planner then pushes work down:
 // only the columns a plan uses are parsed, a filter on an input runs on each
-// chunk as it is read, and a join whose other side is already computed
-// filters a streamed input by that side's keys (semi-join reduction), so a
-// huge table that only a few keys match is never held whole in memory.
+// chunk as it is read, and a join whose other side is computed filters a
+// streamed input by that side's keys while parsing (semi-join reduction),
+// so a huge table that only a few keys match is never converted whole.
 package pipeline
 
 import (
@@ -69,29 +89,91 @@ type Plan struct {
 	File string
 }
 
-// Input is a named table read from a file or glob.
+// Input is a named table read from one or more files.
 type Input struct {
-	Name    string
-	Path    string
+	Name string
+	// Path is a file, a glob (* ? [ and ** for any depth) or "-" for the
+	// standard input (Options.Stdin); Paths adds more of them. Several
+	// files are read in order as one table.
+	Path  string
+	Paths []string
+	// Format forces the format ("csv", "tsv", "json", "ndjson", "xlsx",
+	// "parquet", …) instead of the file extension; needed for "-" when
+	// the input is not CSV.
+	Format string
+	// Union reads files with different columns as one table: columns by
+	// name in order of first appearance, null where a file lacks one.
+	// Without it, files whose columns differ are an error.
+	Union   bool
 	Options readers.Options
 	Line    int // spec line, 0 when built in Go
 }
 
+// AllPaths returns Path and Paths, in order.
+func (in *Input) AllPaths() []string {
+	var out []string
+	if in.Path != "" {
+		out = append(out, in.Path)
+	}
+	return append(out, in.Paths...)
+}
+
 // Step computes a named frame from one source.
 type Step struct {
-	Name     string
-	From     string    // source frame, or
-	Join     *JoinSpec // a join of two frames
-	Filter   string    // Go-syntax predicate
+	Name   string
+	From   string     // source frame, or
+	Join   *JoinSpec  // a join of two frames, or
+	Match  *MatchSpec // a fuzzy join of two frames
+	Derive []Derived  // new columns, in order
+	Filter string     // predicate (frame.ParseExpr)
+	// GroupBy and Agg: groups and their aggregations; Agg without GroupBy
+	// aggregates all rows into one.
 	GroupBy  []string
 	Agg      []AggSpec
 	Select   []string
+	Rename   []Rename
 	Distinct []string // columns; set DistinctAll for all columns
 	// DistinctAll drops duplicate rows over all columns.
 	DistinctAll bool
 	Sort        []frame.SortKey
-	Line        int // spec line of the step
-	lines       map[string]int
+	// Limit keeps the first Limit rows when HasLimit is set.
+	Limit    int64
+	HasLimit bool
+	Line     int // spec line of the step
+	lines    map[string]int
+}
+
+// Derived is a column computed from an expression.
+type Derived struct {
+	Name string
+	Expr string
+}
+
+// Rename renames column From to To.
+type Rename struct {
+	From, To string
+}
+
+// MatchSpec is a fuzzy join (package parallel/fuzzy): for every row of
+// Left, the rows of Right whose RightOn text is most similar to its LeftOn
+// text.
+type MatchSpec struct {
+	Left, Right     string
+	LeftOn, RightOn string
+	// Scorer is token_set (default), token_sort, ratio, partial or
+	// jaro_winkler.
+	Scorer string
+	// Threshold is the smallest score kept (0–100); 0 means 80.
+	Threshold float64
+	// Top is the most matches kept per left row; 0 means 1.
+	Top int
+	// KeepUnmatched keeps left rows without a match (right side null).
+	KeepUnmatched bool
+	// NoNormalize compares the text as it is (default: NFKC, lower case,
+	// punctuation to spaces).
+	NoNormalize bool
+	// BruteForce scores every pair (to check or time the index).
+	BruteForce bool
 }
 
 // JoinSpec joins two named frames.
@@ -103,20 +185,24 @@ type JoinSpec struct {
 }
 
 // AggSpec is one output column of a group-by: Func over Column (Column ""
-// for count()), with P for quantile.
+// for count()), with P for quantile; Src is the text it was read from.
 type AggSpec struct {
 	Name   string
 	Func   string
 	Column string
 	P      float64
+	Src    string
 	Line   int
 }
 
-// Output writes a named frame to a file.
+// Output writes a named frame to a file ("-": Options.Stdout).
 type Output struct {
 	From string
 	Path string
-	Line int
+	// Format forces the output format ("csv", "tsv", "json", "ndjson",
+	// "xlsx", "parquet"); by default the path's extension, CSV for "-".
+	Format string
+	Line   int
 }
 
 // lineOf returns the spec line for a step field, or the step's line.
@@ -158,38 +244,28 @@ func (p *Plan) errf(line int, cause error, format string, args ...any) error {
 
 // Agg builds the frame aggregation for a spec, named a.Name.
 func (a AggSpec) Agg() (frame.Agg, error) {
-	var g frame.Agg
-	switch a.Func {
-	case "count":
-		if a.Column == "" {
-			g = frame.Count()
-		} else {
-			g = frame.CountNonNull(a.Column)
+	src := a.Src
+	if src == "" {
+		switch {
+		case a.Func == "count" && a.Column == "":
+			src = "count()"
+		case a.Func == "quantile":
+			src = fmt.Sprintf("quantile(%q, %v)", a.Column, a.P)
+		default:
+			src = fmt.Sprintf("%s(%q)", a.Func, a.Column)
 		}
-	case "sum":
-		g = frame.Sum(a.Column)
-	case "mean", "avg":
-		g = frame.Mean(a.Column)
-	case "median":
-		g = frame.Median(a.Column)
-	case "quantile":
-		g = frame.Quantile(a.Column, a.P)
-	case "min":
-		g = frame.Min(a.Column)
-	case "max":
-		g = frame.Max(a.Column)
-	case "std":
-		g = frame.Std(a.Column)
-	case "var":
-		g = frame.Var(a.Column)
-	case "nunique":
-		g = frame.NUnique(a.Column)
-	case "first":
-		g = frame.First(a.Column)
-	case "last":
-		g = frame.Last(a.Column)
-	default:
-		return g, fmt.Errorf("unknown aggregation %q (have count, sum, mean, median, quantile, min, max, std, var, nunique, first, last)", a.Func)
 	}
-	return g.As(a.Name), nil
+	return frame.ParseAgg(a.Name, src)
+}
+
+// ParseAgg reads an aggregation as spec files and the CLI write it —
+// "median(a_mean)", "quantile(a_mean, 0.9)", "count()", "count(x)" — into a
+// spec whose output column is name (see [frame.ParseAgg]).
+func ParseAgg(name, src string) (AggSpec, error) {
+	g, err := frame.ParseAgg(name, src)
+	if err != nil {
+		return AggSpec{}, err
+	}
+	a := AggSpec{Name: g.Name(), Func: g.Func(), Column: g.Column(), P: g.P(), Src: src}
+	return a, nil
 }

@@ -3,9 +3,6 @@ package pipeline
 import (
 	"errors"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"strconv"
 	"strings"
@@ -98,8 +95,10 @@ func (p *Plan) parseOutput(v *yaml.Node) (Output, error) {
 			o.From = val.Value
 		case "path":
 			o.Path = val.Value
+		case "format":
+			o.Format = val.Value
 		default:
-			return o, p.errf(k.Line, ErrSpec, "unknown output key %q (want from, path)", k.Value)
+			return o, p.errf(k.Line, ErrSpec, "unknown output key %q (want from, path, format)", k.Value)
 		}
 	}
 	if o.From == "" || o.Path == "" {
@@ -129,7 +128,7 @@ func (p *Plan) parseInputs(v *yaml.Node) error {
 				return err
 			}
 		}
-		if in.Path == "" {
+		if in.Path == "" && len(in.Paths) == 0 {
 			return p.errf(k.Line, ErrSpec, "input %q has no path", in.Name)
 		}
 		p.Inputs = append(p.Inputs, in)
@@ -138,11 +137,30 @@ func (p *Plan) parseInputs(v *yaml.Node) error {
 }
 
 func (p *Plan) inputOption(in *Input, k, v *yaml.Node) error {
-	if k.Value == "path" {
+	switch k.Value {
+	case "path", "format":
 		if v.Kind != yaml.ScalarNode {
-			return p.errf(v.Line, ErrSpec, "input %q: path must be a single value", in.Name)
+			return p.errf(v.Line, ErrSpec, "input %q: %s must be a single value", in.Name, k.Value)
 		}
-		in.Path = v.Value
+		if k.Value == "path" {
+			in.Path = v.Value
+		} else {
+			in.Format = v.Value
+		}
+		return nil
+	case "paths":
+		l, ok := names(v)
+		if !ok {
+			return p.errf(v.Line, ErrSpec, "input %q: paths must be a list of files or globs", in.Name)
+		}
+		in.Paths = l
+		return nil
+	case "union":
+		b, err := strconv.ParseBool(v.Value)
+		if err != nil || v.Kind != yaml.ScalarNode {
+			return p.errf(v.Line, ErrSpec, "input %q: union must be true or false", in.Name)
+		}
+		in.Union = b
 		return nil
 	}
 	// every other key is a reader option, spelled as readers.OptionSpecs
@@ -179,11 +197,21 @@ func (p *Plan) parseSteps(v *yaml.Node) error {
 		if s.Name == "" {
 			return p.errf(item.Line, ErrSpec, "a step needs a name")
 		}
-		if (s.From == "") == (s.Join == nil) {
-			return p.errf(item.Line, ErrSpec, "step %q needs exactly one of from and join", s.Name)
+		sources := 0
+		if s.From != "" {
+			sources++
 		}
-		if (len(s.GroupBy) > 0) != (len(s.Agg) > 0) {
-			return p.errf(item.Line, ErrSpec, "step %q: group_by and agg go together", s.Name)
+		if s.Join != nil {
+			sources++
+		}
+		if s.Match != nil {
+			sources++
+		}
+		if sources != 1 {
+			return p.errf(item.Line, ErrSpec, "step %q needs exactly one of from, join and match", s.Name)
+		}
+		if len(s.GroupBy) > 0 && len(s.Agg) == 0 {
+			return p.errf(item.Line, ErrSpec, "step %q: group_by needs agg (for distinct keys use distinct: [cols])", s.Name)
 		}
 		p.Steps = append(p.Steps, s)
 	}
@@ -261,6 +289,80 @@ func (p *Plan) stepField(s *Step, k, v *yaml.Node) error {
 			a.Line = v.Content[i].Line
 			s.Agg = append(s.Agg, a)
 		}
+	case "derive":
+		if v.Kind != yaml.MappingNode {
+			return bad("a mapping of new column to expression, e.g. t: lower(title)")
+		}
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			if v.Content[i+1].Kind != yaml.ScalarNode {
+				return p.errf(v.Content[i+1].Line, ErrSpec, "step %q: derive %s must be an expression", s.Name, v.Content[i].Value)
+			}
+			s.Derive = append(s.Derive, Derived{Name: v.Content[i].Value, Expr: v.Content[i+1].Value})
+		}
+	case "rename":
+		if v.Kind != yaml.MappingNode {
+			return bad("a mapping of old name to new name")
+		}
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			s.Rename = append(s.Rename, Rename{From: v.Content[i].Value, To: v.Content[i+1].Value})
+		}
+	case "limit":
+		n, err := strconv.ParseInt(v.Value, 10, 64)
+		if err != nil || n < 0 || v.Kind != yaml.ScalarNode {
+			return bad("a number of rows (0 or more)")
+		}
+		s.Limit, s.HasLimit = n, true
+	case "match":
+		if v.Kind != yaml.MappingNode {
+			return bad("a mapping with left, right, on and threshold")
+		}
+		m := &MatchSpec{}
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			mk, mv := v.Content[i], v.Content[i+1]
+			var err error
+			switch mk.Value {
+			case "left":
+				m.Left = mv.Value
+			case "right":
+				m.Right = mv.Value
+			case "on":
+				switch {
+				case mv.Kind == yaml.MappingNode && len(mv.Content) == 2:
+					m.LeftOn, m.RightOn = mv.Content[0].Value, mv.Content[1].Value
+				case mv.Kind == yaml.ScalarNode:
+					m.LeftOn, m.RightOn = mv.Value, mv.Value
+				default:
+					return p.errf(mv.Line, ErrSpec, "step %q: match on must be a column or one mapping left_col: right_col", s.Name)
+				}
+			case "scorer":
+				m.Scorer = mv.Value
+			case "threshold":
+				m.Threshold, err = strconv.ParseFloat(mv.Value, 64)
+			case "top":
+				m.Top, err = strconv.Atoi(mv.Value)
+			case "keep_unmatched":
+				m.KeepUnmatched, err = strconv.ParseBool(mv.Value)
+			case "normalize":
+				switch mv.Value {
+				case "default":
+				case "none":
+					m.NoNormalize = true
+				default:
+					return p.errf(mv.Line, ErrSpec, "step %q: match normalize must be default or none", s.Name)
+				}
+			case "brute_force":
+				m.BruteForce, err = strconv.ParseBool(mv.Value)
+			default:
+				return p.errf(mk.Line, ErrSpec, "step %q: unknown match key %q (want left, right, on, scorer, threshold, top, keep_unmatched, normalize)", s.Name, mk.Value)
+			}
+			if err != nil {
+				return p.errf(mv.Line, ErrSpec, "step %q: match %s: %q is not a valid value", s.Name, mk.Value, mv.Value)
+			}
+		}
+		if m.Left == "" || m.Right == "" || m.LeftOn == "" {
+			return p.errf(v.Line, ErrSpec, "step %q: a match needs left, right and on", s.Name)
+		}
+		s.Match = m
 	case "join":
 		if v.Kind != yaml.MappingNode {
 			return bad("a mapping with left, right, on and how")
@@ -302,82 +404,9 @@ func (p *Plan) stepField(s *Step, k, v *yaml.Node) error {
 		}
 		s.Join = j
 	default:
-		return p.errf(k.Line, ErrSpec, "step %q: unknown key %q (want name, from, join, filter, group_by, agg, select, distinct, sort)", s.Name, k.Value)
+		return p.errf(k.Line, ErrSpec, "step %q: unknown key %q (want name, from, join, match, derive, filter, group_by, agg, select, rename, distinct, sort, limit)", s.Name, k.Value)
 	}
 	return nil
-}
-
-// ParseAgg reads an aggregation as spec files and the CLI write it —
-// "median(a_mean)", "quantile(a_mean, 0.9)", "count()", "count(x)" — into a
-// spec whose output column is name.
-func ParseAgg(name, src string) (AggSpec, error) {
-	a := AggSpec{Name: name}
-	e, err := parser.ParseExpr(src)
-	if err != nil {
-		if strings.Contains(src, "(") && !strings.Contains(src, ")") {
-			return a, fmt.Errorf("%q is cut at a comma: in a YAML flow mapping {…} quote it, or use one line per aggregation", src)
-		}
-		return a, fmt.Errorf("%q is not a function call like median(col)", src)
-	}
-	call, ok := e.(*ast.CallExpr)
-	fn, ok2 := func() (*ast.Ident, bool) {
-		if !ok {
-			return nil, false
-		}
-		id, ok := call.Fun.(*ast.Ident)
-		return id, ok
-	}()
-	if !ok || !ok2 {
-		return a, fmt.Errorf("%q is not a function call like median(col)", src)
-	}
-	a.Func = strings.ToLower(fn.Name)
-	colArg := func(x ast.Expr) (string, error) {
-		switch c := x.(type) {
-		case *ast.Ident:
-			return c.Name, nil
-		case *ast.BasicLit:
-			if c.Kind == token.STRING {
-				return strconv.Unquote(c.Value)
-			}
-		}
-		return "", fmt.Errorf("%q: argument must be a column name", src)
-	}
-	switch {
-	case a.Func == "count" && len(call.Args) == 0:
-	case a.Func == "count" && len(call.Args) == 1:
-		if id, ok := call.Args[0].(*ast.Ident); ok && id.Name == "_" {
-			break
-		}
-		if a.Column, err = colArg(call.Args[0]); err != nil {
-			return a, err
-		}
-	case a.Func == "quantile":
-		if len(call.Args) != 2 {
-			return a, fmt.Errorf("%q: quantile takes a column and a probability, e.g. quantile(x, 0.9)", src)
-		}
-		if a.Column, err = colArg(call.Args[0]); err != nil {
-			return a, err
-		}
-		lit, ok := call.Args[1].(*ast.BasicLit)
-		if !ok || (lit.Kind != token.FLOAT && lit.Kind != token.INT) {
-			return a, fmt.Errorf("%q: the probability must be a number", src)
-		}
-		a.P, _ = strconv.ParseFloat(lit.Value, 64)
-		if a.P < 0 || a.P > 1 {
-			return a, fmt.Errorf("%q: the probability must be in [0, 1]", src)
-		}
-	default:
-		if len(call.Args) != 1 {
-			return a, fmt.Errorf("%q: %s takes one column", src, a.Func)
-		}
-		if a.Column, err = colArg(call.Args[0]); err != nil {
-			return a, err
-		}
-	}
-	if _, err := a.Agg(); err != nil {
-		return a, err
-	}
-	return a, nil
 }
 
 // ParseSortKeys reads sort keys as spec files and the CLI write them: a

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sluicedata/sluice/parallel"
 )
 
 func writeFiles(t *testing.T, files map[string]string) string {
@@ -40,16 +42,16 @@ func TestValidationErrors(t *testing.T) {
 		{"unknown source", header + "steps:\n  - name: s\n    from: nope\noutput: {from: s, path: o.csv}\n", 7, `unknown input or step "nope"`},
 		{"unknown filter column", header + "steps:\n  - name: s\n    from: a\n    filter: z > 1\noutput: {from: s, path: o.csv}\n", 8, `unknown column "z"`},
 		{"filter type error", header + "steps:\n  - name: s\n    from: a\n    filter: s > 1\noutput: {from: s, path: o.csv}\n", 8, `cannot compare string column s with number 1`},
-		{"filter not bool", header + "steps:\n  - name: s\n    from: a\n    filter: x + 1\noutput: {from: s, path: o.csv}\n", 8, `not a condition`},
+		{"filter not bool", header + "steps:\n  - name: s\n    from: a\n    filter: x + 1\noutput: {from: s, path: o.csv}\n", 8, `not true or false`},
 		{"unknown function", header + "steps:\n  - name: s\n    from: a\n    group_by: [k]\n    agg: { m: mode(x) }\noutput: {from: s, path: o.csv}\n", 9, `unknown aggregation "mode"`},
-		{"median of text", header + "steps:\n  - name: s\n    from: a\n    group_by: [k]\n    agg: { m: median(s) }\noutput: {from: s, path: o.csv}\n", 9, `median of string column "s"`},
+		{"median of text", header + "steps:\n  - name: s\n    from: a\n    group_by: [k]\n    agg: { m: median(s) }\noutput: {from: s, path: o.csv}\n", 9, `median(s): s is string, not a number`},
 		{"bad join key", header + "steps:\n  - name: s\n    join: { left: a, right: b, on: [q] }\noutput: {from: s, path: o.csv}\n", 7, `join key "q" is not a column of a`},
 		{"join key types", header + "steps:\n  - name: s\n    join: { left: a, right: b, on: { s: k } }\noutput: {from: s, path: o.csv}\n", 7, `is string but b.k is int64`},
 		{"cycle", header + "steps:\n  - name: s\n    from: u\n  - name: u\n    from: s\noutput: {from: s, path: o.csv}\n", 8, `cycle: s → u → s`},
 		{"select missing", header + "steps:\n  - name: s\n    from: a\n    select: [k, nope]\noutput: {from: s, path: o.csv}\n", 8, `select column "nope"`},
 		{"unknown output", header + "steps: []\noutput: {from: zz, path: o.csv}\n", 6, `unknown input or step "zz"`},
 		{"unknown step key", header + "steps:\n  - name: s\n    from: a\n    fliter: x > 1\noutput: {from: s, path: o.csv}\n", 8, `unknown key "fliter"`},
-		{"quantile range", header + "steps:\n  - name: s\n    from: a\n    group_by: [k]\n    agg:\n      q: quantile(x, 1.5)\noutput: {from: s, path: o.csv}\n", 10, `probability must be in [0, 1]`},
+		{"quantile range", header + "steps:\n  - name: s\n    from: a\n    group_by: [k]\n    agg:\n      q: quantile(x, 1.5)\noutput: {from: s, path: o.csv}\n", 10, `probability must be a number in [0, 1]`},
 		{"missing file", "inputs:\n  a: { path: missing.csv }\nsteps: []\noutput: {from: a, path: o.csv}\n", 2, `input "a"`},
 		{"no output", header + "steps: []\n", 1, `no output`},
 	}
@@ -196,7 +198,7 @@ output: { from: g, path: g2.csv }
 			want[o.Path], _ = os.ReadFile(o.Path)
 		}
 		spill := t.TempDir()
-		res, err := Run(context.Background(), p, Options{MemoryBudget: 4 << 20, SpillDir: spill, ForceSpill: true})
+		res, err := Run(context.Background(), p, Options{Options: parallel.Options{MemoryBudget: 4 << 20, SpillDir: spill, ForceSpill: true}})
 		if err != nil {
 			t.Fatal(err)
 		}
