@@ -31,14 +31,14 @@ func BenchmarkSearcherScore(b *testing.B) {
 	for _, sc := range []Scorer{TokenSet, TokenSort, RatioScorer} {
 		b.Run(sc.String(), func(b *testing.B) {
 			ix := testIndex(b, sc, vals, DefaultProcess)
-			q := newSearcher(1, 85, true)
+			q := newSearcher(sc, 1, 85)
 			q.reset(ix, 0)
 			kr := keyer{sc: sc, n: DefaultProcess}
 			q.prepare(string(kr.appendKey(nil, []byte("Acme Widgets International, Inc."))))
 			b.ReportAllocs()
 			id := int32(0)
 			for b.Loop() {
-				q.score(id, ix.key(id))
+				q.score(ix.key(id), ix.keyLen(id) == len(ix.key(id)))
 				id = (id + 1) % int32(ix.n)
 			}
 		})

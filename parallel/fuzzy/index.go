@@ -82,7 +82,20 @@ func (ix *index) key(id int32) []byte {
 }
 
 // keyLen returns record id's key length in code points.
-func (ix *index) keyLen(id int32) int { return int(ix.group(id).runes) }
+func (ix *index) keyLen(id int32) int {
+	// The last L with lenStart[L] ≤ id.
+	ls := ix.lenStart
+	lo, hi := 0, len(ls)-1
+	for lo < hi {
+		m := (lo + hi + 1) / 2
+		if ls[m] <= id {
+			lo = m
+		} else {
+			hi = m - 1
+		}
+	}
+	return lo
+}
 
 // idRange returns the ids whose key length is in [lo, hi].
 func (ix *index) idRange(lo, hi int) (int32, int32) {

@@ -139,18 +139,12 @@ var errTooBig = errors.New("fuzzy: slice index exceeds 4 Gi postings")
 // KeepUnmatched. The result is the same for every Workers and MemoryBudget
 // value and equal to BruteForce's.
 func Join(ctx context.Context, left, right *frame.Frame, opt Options) (*frame.Frame, error) {
-	return joinFrames(ctx, left, right, opt, false)
+	return joinFrames(ctx, left, right, opt)
 }
 
-// BruteForce is Join without the index: it scores every pair. It exists to
-// check Join and to measure what the index saves.
-func BruteForce(ctx context.Context, left, right *frame.Frame, opt Options) (*frame.Frame, error) {
-	return joinFrames(ctx, left, right, opt, true)
-}
-
-func joinFrames(ctx context.Context, left, right *frame.Frame, opt Options, brute bool) (*frame.Frame, error) {
+func joinFrames(ctx context.Context, left, right *frame.Frame, opt Options) (*frame.Frame, error) {
 	open := func([]string) parallel.Source { return parallel.Frames(right, 1<<16) }
-	tops, err := search(ctx, left, open, opt, brute)
+	tops, err := search(ctx, left, open, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +159,7 @@ func joinFrames(ctx context.Context, left, right *frame.Frame, opt Options, brut
 // yield the same rows in the same order. The result equals Join's on the
 // whole right side.
 func JoinStream(ctx context.Context, left *frame.Frame, open func(columns []string) parallel.Source, opt Options) (*frame.Frame, error) {
-	tops, err := search(ctx, left, open, opt, false)
+	tops, err := search(ctx, left, open, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +177,7 @@ type results struct {
 
 // search runs the join's search: left keys, then the right side slice by
 // slice.
-func search(ctx context.Context, left *frame.Frame, open func([]string) parallel.Source, opt Options, brute bool) (*results, error) {
+func search(ctx context.Context, left *frame.Frame, open func([]string) parallel.Source, opt Options) (*results, error) {
 	if opt.Threshold > 100 || opt.Threshold < 0 || opt.Threshold != opt.Threshold {
 		return nil, fmt.Errorf("fuzzy: threshold %v outside [0, 100]", opt.Threshold)
 	}
@@ -247,7 +241,7 @@ func search(ctx context.Context, left *frame.Frame, open func([]string) parallel
 		st.Slices++
 		st.RightRows += ix.n
 		st.IndexBytes = max(st.IndexBytes, ix.bytes())
-		if err := searchSlice(ctx, ix, base, lkeys, lvalid, res.top, k, opt.Threshold, brute, pool, popt, &st.counters, func(n int) {
+		if err := searchSlice(ctx, ix, base, lkeys, lvalid, res.top, k, opt.Threshold, pool, popt, &st.counters, func(n int) {
 			searched += int64(n)
 			progress(parallel.Progress{Phase: "match", Rows: searched})
 		}); err != nil {
@@ -349,7 +343,7 @@ func leftKeys(ctx context.Context, f *frame.Frame, opt Options, popt parallel.Op
 // searchSlice searches every left key in one slice's index, in parallel
 // batches, merging into top.
 func searchSlice(ctx context.Context, ix *index, base int64, keys []string, valid []bool, top [][]match,
-	k int, thr float64, brute bool, pool chan *searcher, popt parallel.Options, st *counters, done func(int)) error {
+	k int, thr float64, pool chan *searcher, popt parallel.Options, st *counters, done func(int)) error {
 	const batch = 64
 	n := len(keys)
 	starts := make([]int, 0, n/batch+1)
@@ -362,7 +356,7 @@ func searchSlice(ctx context.Context, ix *index, base int64, keys []string, vali
 		select {
 		case q = <-pool:
 		default:
-			q = newSearcher(k, thr, brute)
+			q = newSearcher(ix.sc, k, thr)
 		}
 		q.reset(ix, base)
 		q.counters = counters{}

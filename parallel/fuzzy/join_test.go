@@ -180,13 +180,13 @@ func TestPreparedScoresEqualPublic(t *testing.T) {
 	for _, sc := range []Scorer{TokenSet, TokenSort, RatioScorer, Partial, JaroWinklerScorer} {
 		for _, n := range []Normalize{0, NFKC | DefaultProcess} {
 			ix := testIndex(t, sc, hay, n)
-			q := newSearcher(1, 50, true)
+			q := newSearcher(sc, 1, 50)
 			q.reset(ix, 0)
 			kr := keyer{sc: sc, n: n}
 			for _, needle := range append(randomWords(r, 50), "", "ÄÖÜ", "a") {
 				q.prepare(string(kr.appendKey(nil, []byte(needle))))
 				for id := range int32(ix.n) {
-					got := q.score(id, ix.key(id))
+					got := q.score(ix.key(id), ix.keyLen(id) == len(ix.key(id)))
 					h := hay[ix.rows[id]]
 					want := Score(sc, Process(needle, n), Process(h, n))
 					if got != want {
@@ -384,8 +384,11 @@ func TestJoinEqualsBruteForceSkewed(t *testing.T) {
 						checkSame(t, left, right, opt)
 						var st Stats
 						opt.MemoryBudget = 30_000 + int64(round)*10_000
-						opt.Stats = &st
 						checkSame(t, left, right, opt)
+						opt.Stats = &st
+						if _, err := Join(context.Background(), left, right, opt); err != nil {
+							t.Fatal(err)
+						}
 						if st.Slices < 2 {
 							t.Fatalf("budget %d: %d slices, want several", opt.MemoryBudget, st.Slices)
 						}
@@ -456,5 +459,36 @@ func TestJoinBudgetTooSmall(t *testing.T) {
 	_, err := Join(context.Background(), left, right, Options{LeftOn: "name", RightOn: "name", Threshold: 80, MemoryBudget: 1000})
 	if !errors.Is(err, ErrBudget) {
 		t.Fatalf("budget of 1000 bytes: %v, want ErrBudget", err)
+	}
+}
+
+// TestBruteForceScoresEqualPublic checks every score BruteForce computes
+// (threshold 0 and a Top covering all right rows) against the exported
+// scorer on the normalised strings, so that the brute-force reference does
+// not depend on the join's scoring shortcuts being right.
+func TestBruteForceScoresEqualPublic(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 42))
+	lv := append(skewedWords(r, 25), "", "a", "ÄÖÜ acme", strings.Repeat("x", 70))
+	rv := append(randomWords(r, 60), "", "acme", "äöü acme inc", strings.Repeat("x", 69))
+	left := strFrame(t, "lid", "name", lv, 0)
+	right := strFrame(t, "rid", "name", rv, 0)
+	for _, sc := range []Scorer{TokenSet, TokenSort, RatioScorer, Partial, JaroWinklerScorer} {
+		for _, n := range []Normalize{0, NFKC | DefaultProcess} {
+			out, err := BruteForce(context.Background(), left, right, Options{LeftOn: "name", RightOn: "name", Scorer: sc,
+				Top: len(rv), Normalize: n, Workers: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.NumRows() != len(lv)*len(rv) {
+				t.Fatalf("%v: %d rows, want every pair (%d)", sc, out.NumRows(), len(lv)*len(rv))
+			}
+			for i := range out.NumRows() {
+				l, rr := out.MustColumn("lid").Int64(i), out.MustColumn("rid").Int64(i)
+				want := Score(sc, Process(lv[l], n), Process(rv[rr], n))
+				if got := out.MustColumn("score").Float64(i); got != want {
+					t.Fatalf("%v norm %d (%q, %q): brute force %v, Score %v", sc, n, lv[l], rv[rr], got, want)
+				}
+			}
+		}
 	}
 }

@@ -52,14 +52,15 @@ func (c *counters) add(o counters) {
 // index itself is only read. Searching allocates nothing once the
 // searcher's buffers have grown to the largest needle.
 type searcher struct {
-	ix    *index
-	base  int64 // right row of the slice's row 0
-	s     scratch
-	k     int
-	thr   float64
-	tau   float64 // a record can enter the result only if its score ≥ tau
-	top   []match
-	brute bool
+	ix   *index
+	base int64 // right row of the slice's row 0
+	s    scratch
+	k    int
+	thr  float64
+	tau  float64 // a record can enter the result only if its score ≥ tau
+	top  []match
+	sc   Scorer
+	sink byte // keeps the prefetching reads of charLength
 	counters
 
 	key    string // the needle's key
@@ -89,8 +90,8 @@ type gramCount struct {
 	count int
 }
 
-func newSearcher(k int, thr float64, brute bool) *searcher {
-	return &searcher{k: k, thr: thr, brute: brute, xcnt: new([1 << 16]uint8), used: new([1 << 16]uint8), stamp: new([1 << 16]uint32)}
+func newSearcher(sc Scorer, k int, thr float64) *searcher {
+	return &searcher{sc: sc, k: k, thr: thr, xcnt: new([1 << 16]uint8), used: new([1 << 16]uint8), stamp: new([1 << 16]uint32)}
 }
 
 // reset points q at a slice's index, whose row 0 is right row base.
@@ -114,7 +115,7 @@ func (q *searcher) search(key string, prev []match) []match {
 	}
 	q.prepare(key)
 	ix := q.ix
-	if q.brute || q.thr <= 0 || !(ix.sc == TokenSet || ix.sc == TokenSort || ix.sc == RatioScorer) {
+	if q.thr <= 0 || !(ix.sc == TokenSet || ix.sc == TokenSort || ix.sc == RatioScorer) {
 		for id := range int32(ix.n) {
 			q.consider(id, ix.key(id))
 		}
@@ -133,7 +134,7 @@ func (q *searcher) search(key string, prev []match) []match {
 // consider scores record id (whose key is k) and offers it to the result.
 func (q *searcher) consider(id int32, k []byte) {
 	q.comparisons++
-	sc := q.score(id, k)
+	sc := q.score(k, int(q.ix.group(id).runes) == len(k))
 	if sc < q.thr {
 		return
 	}
@@ -162,12 +163,13 @@ func (q *searcher) consider(id int32, k []byte) {
 	}
 }
 
-// score is the scorer applied to the needle and record id (key k); it
-// computes exactly what the exported scorer functions compute.
-func (q *searcher) score(id int32, k []byte) float64 {
-	switch q.ix.sc {
+// score is the scorer applied to the needle and a record's key k (ascii:
+// k is ASCII); it computes exactly what the exported scorer functions
+// compute.
+func (q *searcher) score(k []byte, ascii bool) float64 {
+	switch q.sc {
 	case TokenSet:
-		return q.tokenSetScore(id, k)
+		return q.tokenSetScore(k, ascii)
 	case TokenSort, RatioScorer:
 		return q.s.indelRatio(q.key, unsafeString(k))
 	case Partial:
@@ -183,7 +185,7 @@ func (q *searcher) score(id int32, k []byte) float64 {
 func (q *searcher) prepare(key string) {
 	q.key = key
 	q.la = runeLen(key)
-	if q.ix.sc == TokenSet {
+	if q.sc == TokenSet {
 		q.prepareTokens()
 	}
 }
@@ -195,10 +197,14 @@ func (q *searcher) prepareTokens() {
 	if q.key == "" {
 		return
 	}
-	d := &q.ix.dict
 	for t := range strings.SplitSeq(q.key, " ") {
-		nt := needleToken{s: t, rl: runeLen(t), t: d.lookup([]byte(t)), bm: -1}
+		nt := needleToken{s: t, rl: runeLen(t), t: -1, bm: -1}
+		if q.ix != nil {
+			d := &q.ix.dict
+			nt.t = d.lookup([]byte(t))
+		}
 		if nt.t >= 0 {
+			d := &q.ix.dict
 			nt.df = int(d.df[nt.t])
 			nt.bm = d.common[nt.t]
 		}
@@ -206,10 +212,10 @@ func (q *searcher) prepareTokens() {
 	}
 }
 
-// tokenSetScore is TokenSetRatio of the needle and record id (key k), from
-// the needle's tokens and the record's key, without allocating.
-func (q *searcher) tokenSetScore(id int32, k []byte) float64 {
-	ascii := q.ix.group(id).runes == int32(len(k))
+// tokenSetScore is TokenSetRatio of the needle and a record's key k
+// (ascii: k is ASCII), from the needle's tokens and the record's key,
+// without allocating.
+func (q *searcher) tokenSetScore(k []byte, ascii bool) float64 {
 	a, b := q.abuf[:0], q.bbuf[:0]
 	sectLen, nsect, abLen, baLen, nb := 0, 0, 0, 0, 0
 	i := 0
@@ -375,8 +381,9 @@ func (q *searcher) tokenPhase() {
 	q.tokPostings += walked
 	q.cands = touched
 	cands := q.tcands[:0]
+	lc := lenCursor{ls: ix.lenStart}
 	for _, id := range touched {
-		if share, ok := q.tokenBound(id, c); ok {
+		if share, ok := q.tokenBound(id, c, lc.at(id)); ok {
 			cands = append(cands, tokenCand{id, share})
 		}
 	}
@@ -403,6 +410,24 @@ func (q *searcher) tokenPhase() {
 	}
 }
 
+// lenCursor returns key lengths of ids, cheaply for ascending runs of ids.
+type lenCursor struct {
+	ls []int32 // lenStart
+	L  int
+}
+
+// at returns id's key length.
+func (lc *lenCursor) at(id int32) int {
+	ls := lc.ls
+	if id < ls[lc.L] {
+		lc.L = 0 // a new run
+	}
+	for ls[lc.L+1] <= id {
+		lc.L++
+	}
+	return lc.L
+}
+
 // tokenWalk is a needle token whose posting list tokenPhase read, up to id
 // end (exclusive).
 type tokenWalk struct {
@@ -426,7 +451,7 @@ type tokenCand struct {
 
 // tokenBound returns a bound on the weight record id (touched by the walk)
 // shares with the needle, and whether it reaches the bar at c.
-func (q *searcher) tokenBound(id int32, c float64) (int, bool) {
+func (q *searcher) tokenBound(id int32, c float64, lb int) (int, bool) {
 	d := &q.ix.dict
 	v := int(q.cnt[id])
 	if v == 255 {
@@ -442,12 +467,7 @@ func (q *searcher) tokenBound(id int32, c float64) (int, bool) {
 			v += ct.w
 		}
 	}
-	fv := float64(v)
-	if fv >= c*float64(q.la)+1-1e-6 {
-		return v, true
-	}
-	lb := q.ix.keyLen(id)
-	return v, fv >= c*float64(min(q.la, lb))+1-1e-6
+	return v, float64(v) >= c*float64(min(q.la, lb))+1-1e-6
 }
 
 // walkedAll reports whether needle token k was walked over all ids.
@@ -482,6 +502,7 @@ func (q *searcher) commonOnly(cands []tokenCand, c, wla float64) []tokenCand {
 		other += ct.w
 	}
 	maxLen := ix.maxLen()
+	lc := lenCursor{ls: ix.lenStart}
 	for set := 1; set < 1<<m; set++ {
 		ws := other
 		for j := range m {
@@ -519,7 +540,7 @@ func (q *searcher) commonOnly(cands []tokenCand, c, wla float64) []tokenCand {
 				if q.cnt[id] != 0 {
 					continue // touched by the walk: already judged
 				}
-				if share, ok := q.tokenBound(id, c); ok {
+				if share, ok := q.tokenBound(id, c, lc.at(id)); ok {
 					cands = append(cands, tokenCand{id, share})
 				}
 			}
@@ -564,7 +585,7 @@ func (q *searcher) commonOnly(cands []tokenCand, c, wla float64) []tokenCand {
 // the score is then computed from the same bytes.
 func (q *searcher) charPhase() {
 	ix := q.ix
-	q.xgrams = appendGrams(q.xgrams[:0], ix.sc, []byte(q.key))
+	q.xgrams = appendGrams(q.xgrams[:0], q.sc, []byte(q.key))
 	slices.Sort(q.xgrams)
 	la, nx := q.la, len(q.xgrams)
 	q.gorder = q.gorder[:0]
@@ -588,7 +609,7 @@ func (q *searcher) charPhase() {
 		}
 		q.ccnt = [256]uint8{}
 	}()
-	if len(q.gorder) >= 4 {
+	if len(q.gorder) >= 4 && len(q.top) < q.k {
 		q.probe()
 	}
 	lo, hi := lengthRange(la, q.tau)
@@ -692,12 +713,27 @@ func (q *searcher) charLength(lb int) {
 		}
 	}
 	gi := q.groupAt(a)
-	for _, id := range cands {
+	gj, sink := gi, byte(0)
+	const ahead = 4
+	for i, id := range cands {
 		for gi+1 < len(ix.groups) && ix.groups[gi+1].start <= id {
 			gi++
 		}
+		if i+ahead < len(cands) {
+			// Touch a later candidate's key now, so that its cache miss
+			// overlaps with the work on this one.
+			nid := cands[i+ahead]
+			for gj+1 < len(ix.groups) && ix.groups[gj+1].start <= nid {
+				gj++
+			}
+			g := &ix.groups[gj]
+			if g.bytes > 0 {
+				sink += ix.data[g.off+int64(nid-g.start)*int64(g.bytes)]
+			}
+		}
 		q.charCandidateIn(&ix.groups[gi], id, int(cnt[id]))
 	}
+	q.sink += sink
 	clear(cnt[a:b])
 }
 
@@ -705,6 +741,9 @@ func (q *searcher) charLength(lb int) {
 func (q *searcher) groupAt(id int32) int {
 	return q.ix.groupIndex(id)
 }
+
+// probeBudget is the most posting entries probe reads.
+const probeBudget = 30000
 
 // probe raises tau cheaply before charPhase's exhaustive pass, which costs
 // far less at a higher tau: it counts the needle's rarer bigrams (the rarest
@@ -730,7 +769,7 @@ func (q *searcher) probe() {
 	touched := q.cands[:0]
 	used, walked := 0, 0
 	for _, g := range order {
-		if used >= len(q.xgrams)/2 || walked > 150000 {
+		if used >= len(q.xgrams)/2 || walked > probeBudget {
 			break
 		}
 		used += g.count
@@ -825,7 +864,7 @@ func (q *searcher) boundsASCII(key []byte) (shared, ny, chars int) {
 		q.epoch = 1
 	}
 	ep := q.epoch
-	inToken := q.ix.sc == TokenSet
+	inToken := q.sc == TokenSet
 	cc := q.ccnt
 	prev := byte(' ')
 	if !inToken {
@@ -866,7 +905,7 @@ func (q *searcher) bounds(key []byte) (shared, ny, chars int) {
 		q.epoch = 1
 	}
 	ep := q.epoch
-	inToken := q.ix.sc == TokenSet
+	inToken := q.sc == TokenSet
 	cc := q.ccnt
 	prev := rune(-1)
 	for _, r := range unsafeString(key) {
