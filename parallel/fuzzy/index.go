@@ -39,9 +39,8 @@ type index struct {
 	lenStart []int32    // lenStart[L] = first id whose key has ≥ L code points (len maxLen+2)
 
 	// Bigram filter (TokenSet, TokenSort, Ratio): per gram code, the ids
-	// holding it (each once), ascending.
-	gramOff []uint32
-	post    []int32
+	// holding it (each once), ascending, or a bitmap for frequent ones.
+	grams postings
 
 	// Token filter (TokenSet).
 	dict tokenDict
@@ -425,7 +424,7 @@ func (b *builder) build(ctx context.Context, workers int) (*index, error) {
 		return ix, ctx.Err()
 	}
 	var err error
-	ix.gramOff, ix.post, err = buildPostings(ctx, n, 1<<16, workers, nil, func(id int32, dst []int32, buf []uint16) ([]int32, []uint16) {
+	ix.grams, err = buildPostings(ctx, n, 1<<16, workers, gramBitmaps(n), func(id int32, dst []int32, buf []uint16) ([]int32, []uint16) {
 		buf = appendGrams(buf[:0], ix.sc, ix.key(id))
 		for _, g := range buf {
 			dst = append(dst, int32(g))
@@ -456,9 +455,10 @@ func (b *builder) build(ctx context.Context, workers int) (*index, error) {
 		copy(toks[tokStart[id]:], b.atoks[lo:b.atEnd[i]])
 	}
 	perm, b.atoks, b.atEnd = nil, nil, nil
-	d.postOff, d.post, err = buildPostings(ctx, n, d.len(), workers, d.common, func(id int32, dst []int32, buf []uint16) ([]int32, []uint16) {
+	ps, err := buildPostings(ctx, n, d.len(), workers, func([]int32) ([]int32, int) { return d.common, 0 }, func(id int32, dst []int32, buf []uint16) ([]int32, []uint16) {
 		return append(dst, toks[tokStart[id]:tokStart[id+1]]...), buf
 	})
+	d.postOff, d.post = ps.off, ps.post
 	ix.dict = b.dict
 	return ix, err
 }
@@ -508,23 +508,47 @@ func (b *builder) commonMasks() []uint64 {
 // least commonMinDF, are common (see tokenDict); tests lower them.
 var commonShare, commonMinDF = 32, 64
 
-// buildPostings builds CSR posting lists: for every id, terms(id) lists
-// the terms (in [0, nterms)) it holds, maybe with repeats; the result is,
-// per term, the ids holding it in ascending order, each once. Terms with
-// skip[t] ≥ 0 get no list. Ranges of ids are processed in parallel: one
-// counting pass, then one filling pass.
-func buildPostings(ctx context.Context, n, nterms, workers int, skip []int32, terms func(id int32, dst []int32, buf []uint16) ([]int32, []uint16)) ([]uint32, []int32, error) {
+// postings are CSR posting lists with, for the most frequent terms,
+// bitmaps over ids instead.
+type postings struct {
+	off   []uint32 // per term: ids holding it, ascending (empty for a bitmap term)
+	post  []int32
+	df    []int32  // per term: records holding it
+	bit   []int32  // per term: its bitmap's number, or -1 (nil: no bitmaps)
+	bits  []uint64 // the bitmaps, words each
+	words int
+}
+
+// bytes is the postings' size.
+func (p *postings) bytes() int64 {
+	return 4*int64(cap(p.off)+cap(p.post)+cap(p.df)+cap(p.bit)) + 8*int64(cap(p.bits))
+}
+
+// has reports whether record id holds bitmap term number b.
+func (p *postings) has(b int32, id int32) bool {
+	return p.bits[int(b)*p.words+int(id>>6)]>>(id&63)&1 != 0
+}
+
+// buildPostings builds the postings of n ids: terms(id) lists the terms
+// (in [0, nterms)) id holds, maybe with repeats. After counting, bitmapped
+// (if not nil) picks the terms that get a bitmap (their number, or -1) and
+// says how many bitmaps to fill (0: the caller fills them). Ranges of ids
+// (multiples of 64, so no bitmap word is shared) are processed in parallel:
+// one counting pass, then one filling pass.
+func buildPostings(ctx context.Context, n, nterms, workers int, bitmapped func(df []int32) ([]int32, int), terms func(id int32, dst []int32, buf []uint16) ([]int32, []uint16)) (postings, error) {
+	var ps postings
 	parts := max(1, min(workers, n/4096+1))
 	bounds := make([]int32, parts+1)
 	for p := range bounds {
-		bounds[p] = int32(int64(n) * int64(p) / int64(parts))
+		bounds[p] = int32(int64(n)*int64(p)/int64(parts)) &^ 63
 	}
+	bounds[parts] = int32(n)
 	counts := make([][]uint32, parts)
 	idx := make([]int, parts)
 	for p := range idx {
 		idx[p] = p
 	}
-	// each calls f for the distinct listed terms of every id of part p.
+	// each calls f for the distinct terms of every id of part p.
 	each := func(p int, f func(id, t int32)) {
 		seen := make([]int32, nterms) // id+1 that last held the term
 		var dst []int32
@@ -532,7 +556,7 @@ func buildPostings(ctx context.Context, n, nterms, workers int, skip []int32, te
 		for id := bounds[p]; id < bounds[p+1]; id++ {
 			dst, buf = terms(id, dst[:0], buf)
 			for _, t := range dst {
-				if seen[t] != id+1 && (skip == nil || skip[t] < 0) {
+				if seen[t] != id+1 {
 					seen[t] = id + 1
 					f(id, t)
 				}
@@ -547,35 +571,75 @@ func buildPostings(ctx context.Context, n, nterms, workers int, skip []int32, te
 		return struct{}{}, ctx.Err()
 	}, popt)
 	if err != nil {
-		return nil, nil, err
+		return ps, err
 	}
-	off := make([]uint32, nterms+1)
+	ps.df = make([]int32, nterms)
+	for p := range parts {
+		for t, c := range counts[p] {
+			ps.df[t] += int32(c)
+		}
+	}
+	nbits := 0
+	if bitmapped != nil {
+		ps.bit, nbits = bitmapped(ps.df)
+	}
+	ps.words = (n + 63) / 64
+	ps.bits = make([]uint64, nbits*ps.words)
+	listed := func(t int32) bool { return ps.bit == nil || ps.bit[t] < 0 }
+	ps.off = make([]uint32, nterms+1)
 	total := uint64(0)
 	for t := range nterms {
-		off[t] = uint32(total)
+		ps.off[t] = uint32(total)
 		for p := range parts {
 			c := counts[p][t]
 			counts[p][t] = uint32(total) // where part p's ids of term t go
-			total += uint64(c)
+			if listed(int32(t)) {
+				total += uint64(c)
+			}
 		}
 	}
 	if total > math.MaxUint32 {
-		return nil, nil, errTooBig
+		return ps, errTooBig
 	}
-	off[nterms] = uint32(total)
-	post := make([]int32, total)
+	ps.off[nterms] = uint32(total)
+	ps.post = make([]int32, total)
 	_, err = parallel.Map(ctx, idx, func(ctx context.Context, _ int, p int) (struct{}, error) {
 		c := counts[p]
 		each(p, func(id, t int32) {
-			post[c[t]] = id
-			c[t]++
+			if listed(t) {
+				ps.post[c[t]] = id
+				c[t]++
+			} else if nbits > 0 {
+				ps.bits[int(ps.bit[t])*ps.words+int(id>>6)] |= 1 << (id & 63)
+			}
 		})
 		return struct{}{}, ctx.Err()
 	}, popt)
-	if err != nil {
-		return nil, nil, err
+	return ps, err
+}
+
+// Bigrams held by at least 1/bitmapShare of a slice's records (and by
+// bitmapMinDF) get a bitmap instead of a posting list: it is smaller (n/8
+// bytes against 4 per holder) and answers membership with one read. The
+// break-even for size is 1/32, but reading a bitmap's bits costs more than
+// reading a list, so 1/8 (measured at 4M names: 1/32 gives a 294 MB index
+// and 2.3 ms a needle, 1/8 344 MB and 1.8 ms, no bitmaps 480 MB and 1.7 ms).
+var bitmapShare, bitmapMinDF = 8, 64
+
+// gramBitmaps picks the bigrams that get bitmaps.
+func gramBitmaps(n int) func(df []int32) ([]int32, int) {
+	return func(df []int32) ([]int32, int) {
+		bit := make([]int32, len(df))
+		k := 0
+		for t, d := range df {
+			bit[t] = -1
+			if int(d) >= max(n/bitmapShare, bitmapMinDF) {
+				bit[t] = int32(k)
+				k++
+			}
+		}
+		return bit, k
 	}
-	return off, post, nil
 }
 
 // lengthRange returns the key lengths LB for which

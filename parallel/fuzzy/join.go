@@ -29,17 +29,25 @@
 //
 // The index holds, per right row, the row's key (its normalised text, for
 // TokenSet its distinct words sorted) and 4 bytes for its row number, one
-// 4-byte posting per distinct bigram and one per distinct word: about
-// 4.5 × the key's bytes plus 8 bytes, ≈ 130 bytes for a company name; each
-// worker adds a 1-byte counter per row. With Options.MemoryBudget set and
-// an index that does not fit, the right side is indexed in slices of
-// consecutive rows, each sized to fit: every slice is built, searched by
-// all left rows, and dropped before the next is built, and each left row
+// 4-byte posting per distinct bigram and, for TokenSet, per distinct word,
+// except for the most frequent bigrams and words, which have a bitmap over
+// the rows instead; with the word dictionary that came to 86 bytes a name
+// for 4 million company names (327 MiB), and building it takes about as
+// much again for a moment. Each worker adds a 1-byte counter per row. With
+// Options.MemoryBudget set and an index that does not fit, the right side is
+// indexed in slices of consecutive rows, each sized (estimate included
+// building) to fit SliceShare of the budget: every slice is built, searched
+// by all left rows, and dropped before the next is built, and each left row
 // carries its best matches so far from slice to slice. Since slices are
 // searched in row order and matches are ranked by (score, row), the result
 // is the same as with one index; only the time grows, by a pass of the left
-// rows per slice. [JoinStream] reads the right side as a chunk stream and
-// never holds more of it than the slice being indexed.
+// rows per slice (measured at 30K × 4M names: 1 slice 35 s, 2 slices under
+// a 512 MiB budget 47 s, 4 under 256 MiB 54 s, on 2 cores). The smallest
+// budget accepted holds the left side's keys and results, the workers'
+// fixed buffers (400 KiB each) and a 1 MiB slice; far below the index's
+// size it works but slowly, as every slice costs a pass of the left rows.
+// [JoinStream] reads the right side as a chunk stream and never holds more
+// of it than the slice being indexed.
 package fuzzy
 
 import (
@@ -73,12 +81,13 @@ type Options struct {
 	// Workers bounds the goroutines used (see package parallel); 0 means
 	// all cores.
 	Workers int
-	// MemoryBudget is the most bytes the join holds for the right side:
-	// the index of one slice of it, the workers' counters over that slice
-	// and the space to build it take at most SliceShare of it (see the
-	// package documentation, "Memory"); the rest is headroom for the left
-	// side, the results, the reader's chunks in flight and the garbage
-	// collector. 0 means no limit: the whole right side is indexed at once.
+	// MemoryBudget is the most bytes the join holds: the index of one
+	// slice of the right side, the workers' counters over that slice and
+	// the space to build it take at most SliceShare of it, less what the
+	// left side, the results and the workers' fixed buffers take (see the
+	// package documentation, "Memory"); the rest is headroom for the
+	// reader's chunks in flight and the garbage collector. 0 means no limit:
+	// the whole right side is indexed at once.
 	MemoryBudget int64
 	// KeepUnmatched keeps left rows without any match, with null right
 	// columns and a null score. By default they are left out.
@@ -96,9 +105,12 @@ type Options struct {
 	Stats *Stats
 }
 
-// SliceShare is the part of Options.MemoryBudget one slice of the index
-// may take, building included.
-const SliceShare = 0.55
+// SliceShare is the part of Options.MemoryBudget that one slice of the
+// index, building included, and the left side may take together. (The CLI
+// sets the Go runtime's soft memory limit to 3/4 of its --mem, and the
+// estimate of a slice's building is generous; 30K × 4M names under a
+// 512 MiB budget peaked at 415 MiB of RSS.)
+const SliceShare = 0.75
 
 // Stats reports how much work a join did.
 type Stats struct {
@@ -384,9 +396,9 @@ func searchSlice(ctx context.Context, ix *index, base int64, keys []string, vali
 
 // bytes is the index's size.
 func (ix *index) bytes() int64 {
-	s := int64(cap(ix.rows))*4 + int64(cap(ix.data)) + int64(cap(ix.groups))*24 + int64(cap(ix.lenStart))*4 +
-		int64(cap(ix.gramOff))*4 + int64(cap(ix.post))*4
-	return s + ix.dict.bytes() + int64(cap(ix.dict.postOff))*4 + int64(cap(ix.dict.post))*4
+	s := int64(cap(ix.rows))*4 + int64(cap(ix.data)) + int64(cap(ix.groups))*32 + int64(cap(ix.lenStart))*4 +
+		ix.grams.bytes()
+	return s + ix.dict.bytes()
 }
 
 // takeStream returns the rows (ascending, distinct) of the stream, in that

@@ -205,7 +205,10 @@ func TestIndexLayout(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	hay := append(randomWords(r, 500), "", "ÄÖÜ äöü", "x")
 	for _, sc := range indexed {
+		bshare, bmindf := bitmapShare, bitmapMinDF
+		bitmapShare, bitmapMinDF = 16, 2
 		ix := testIndex(t, sc, hay, NFKC|DefaultProcess)
+		bitmapShare, bitmapMinDF = bshare, bmindf
 		if ix.n != len(hay) {
 			t.Fatalf("%v: %d records, want %d", sc, ix.n, len(hay))
 		}
@@ -242,11 +245,25 @@ func TestIndexLayout(t *testing.T) {
 				}
 			}
 		}
+		ps := &ix.grams
+		bitmaps := 0
 		for g := range 1 << 16 {
-			got := ix.post[ix.gramOff[g]:ix.gramOff[g+1]]
-			if !slices.Equal(got, grams[uint16(g)]) {
-				t.Fatalf("%v: postings of gram %x: %v, want %v", sc, g, got, grams[uint16(g)])
+			got := ps.post[ps.off[g]:ps.off[g+1]]
+			if b := ps.bit[g]; b >= 0 {
+				bitmaps++
+				got = nil
+				for id := range int32(ix.n) {
+					if ps.has(b, id) {
+						got = append(got, id)
+					}
+				}
 			}
+			if !slices.Equal(got, grams[uint16(g)]) || int(ps.df[g]) != len(grams[uint16(g)]) {
+				t.Fatalf("%v: postings of gram %x: %v (df %d), want %v", sc, g, got, ps.df[g], grams[uint16(g)])
+			}
+		}
+		if bitmaps == 0 {
+			t.Errorf("%v: no bigram has a bitmap", sc)
 		}
 		if sc == TokenSet {
 			if ix.dict.len() != len(toks) {
@@ -360,9 +377,12 @@ func skewedWords(r *rand.Rand, n int) []string {
 func withSmallSlices(t *testing.T, f func()) {
 	t.Helper()
 	share, mindf, minSlice, sb, sf := commonShare, commonMinDF, minSliceBytes, searcherBytes, sliceFixedBytes
+	bshare, bmindf := bitmapShare, bitmapMinDF
 	commonShare, commonMinDF, minSliceBytes, searcherBytes, sliceFixedBytes = 1<<30, 2, 200, 0, 0
+	bitmapShare, bitmapMinDF = 8, 2
 	defer func() {
 		commonShare, commonMinDF, minSliceBytes, searcherBytes, sliceFixedBytes = share, mindf, minSlice, sb, sf
+		bitmapShare, bitmapMinDF = bshare, bmindf
 	}()
 	f()
 }

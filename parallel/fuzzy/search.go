@@ -616,9 +616,7 @@ func (q *searcher) charPhase() {
 	hi = min(hi, ix.maxLen())
 	// Most frequent bigrams first, for skipping.
 	slices.SortFunc(q.gorder, func(x, y gramCount) int {
-		lx := ix.gramOff[int(x.code)+1] - ix.gramOff[x.code]
-		ly := ix.gramOff[int(y.code)+1] - ix.gramOff[y.code]
-		return cmp.Or(cmp.Compare(ly, lx), cmp.Compare(x.code, y.code))
+		return cmp.Or(cmp.Compare(ix.grams.df[y.code], ix.grams.df[x.code]), cmp.Compare(x.code, y.code))
 	})
 	// One pass per record length LB, nearest to LA first (where the best
 	// matches usually are, so tau rises early), each with its own bar.
@@ -672,9 +670,34 @@ func (q *searcher) charLength(lb int) {
 	cnt := q.cnt
 	bar := uint8(min(need-skip, 255))
 	cands := q.cands[:0]
+	ps := &ix.grams
 	for _, g := range q.gorder[first:] {
 		inc := uint8(min(g.count, 255))
-		list := ix.post[ix.gramOff[g.code]:ix.gramOff[int(g.code)+1]]
+		if ps.bit != nil && ps.bit[g.code] >= 0 {
+			// A bitmap: its set bits in [a, b).
+			bm := ps.bits[int(ps.bit[g.code])*ps.words:]
+			for w := int(a >> 6); w <= int((b-1)>>6); w++ {
+				x := bm[w]
+				if w == int(a>>6) {
+					x &^= 1<<(a&63) - 1
+				}
+				if w == int((b-1)>>6) && b&63 != 0 {
+					x &= 1<<(b&63) - 1
+				}
+				q.gramPosts += int64(bits.OnesCount64(x))
+				for ; x != 0; x &= x - 1 {
+					id := int32(w<<6 + bits.TrailingZeros64(x))
+					v := cnt[id]
+					c := min(v+inc, 255)
+					if v < bar && c >= bar {
+						cands = append(cands, id)
+					}
+					cnt[id] = c
+				}
+			}
+			continue
+		}
+		list := ps.post[ps.off[g.code]:ps.off[int(g.code)+1]]
 		i, _ := slices.BinarySearch(list, a)
 		j, _ := slices.BinarySearch(list[i:], b)
 		q.gramPosts += int64(j)
@@ -693,7 +716,16 @@ func (q *searcher) charLength(lb int) {
 	slices.Sort(cands)
 	for _, g := range q.gorder[:first] {
 		inc := uint8(min(g.count, 255))
-		list := ix.post[ix.gramOff[g.code]:ix.gramOff[int(g.code)+1]]
+		if ps.bit != nil && ps.bit[g.code] >= 0 {
+			b := ps.bit[g.code]
+			for _, id := range cands {
+				if ps.has(b, id) {
+					cnt[id] = min(cnt[id]+inc, 255)
+				}
+			}
+			continue
+		}
+		list := ps.post[ps.off[g.code]:ps.off[int(g.code)+1]]
 		i, _ := slices.BinarySearch(list, a)
 		list = list[i:]
 		for _, id := range cands {
@@ -760,10 +792,9 @@ func (q *searcher) probe() {
 	}
 	order := append(q.gsort[:0], q.gorder...)
 	q.gsort = order
+	ps := &ix.grams
 	slices.SortFunc(order, func(x, y gramCount) int {
-		lx := ix.gramOff[int(x.code)+1] - ix.gramOff[x.code]
-		ly := ix.gramOff[int(y.code)+1] - ix.gramOff[y.code]
-		return cmp.Or(cmp.Compare(lx, ly), cmp.Compare(x.code, y.code))
+		return cmp.Or(cmp.Compare(ps.df[x.code], ps.df[y.code]), cmp.Compare(x.code, y.code))
 	})
 	cnt := q.cnt
 	touched := q.cands[:0]
@@ -774,7 +805,10 @@ func (q *searcher) probe() {
 		}
 		used += g.count
 		inc := uint8(min(g.count, 255))
-		list := ix.post[ix.gramOff[g.code]:ix.gramOff[int(g.code)+1]]
+		if ps.bit != nil && ps.bit[g.code] >= 0 {
+			break // the rest are frequent bigrams (bitmaps)
+		}
+		list := ps.post[ps.off[g.code]:ps.off[int(g.code)+1]]
 		i, _ := slices.BinarySearch(list, a)
 		j, _ := slices.BinarySearch(list[i:], b)
 		walked += j
