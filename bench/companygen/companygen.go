@@ -5,6 +5,13 @@
 // "and", punctuation and case changes) with the id of the name they came
 // from, so tests and benchmarks can measure recall.
 //
+// Two vocabularies: [Large] (the default) invents brand words from
+// syllables, so most words are rare and names are nearly all distinct;
+// [Small] builds names the way fake-data libraries do ("Smith, Jones and
+// Brown", "Miller-Davis", "Walker Group"), from about a thousand surnames
+// and a few connectors and suffixes, so every word is held by thousands of
+// names, index postings are long, and names repeat and tie.
+//
 // The same arguments always give the same names.
 package companygen
 
@@ -86,12 +93,77 @@ func Name(r *rand.Rand) string {
 	return strings.Join(parts, " ")
 }
 
-// Haystack returns n companies with ids 1..n.
-func Haystack(n int, seed uint64) []Company {
+// Vocab selects a vocabulary (see the package documentation).
+type Vocab uint8
+
+const (
+	// Large invents brand words from syllables: few names share a word.
+	Large Vocab = iota
+	// Small draws every word from about a thousand surnames, a few
+	// connectors and legal suffixes: long posting lists, many ties.
+	Small
+)
+
+// ParseVocab returns the vocabulary named s: "large" or "small".
+func ParseVocab(s string) (Vocab, bool) {
+	switch s {
+	case "large", "":
+		return Large, true
+	case "small":
+		return Small, true
+	}
+	return 0, false
+}
+
+// smallSurnames is the Small vocabulary's surname list: the surnames above
+// and invented ones, about a thousand, fixed whatever the seed.
+var smallSurnames = func() []string {
+	out := append([]string(nil), surnames...)
+	r := rand.New(rand.NewPCG(42, 42))
+	seen := map[string]bool{}
+	for _, s := range out {
+		seen[s] = true
+	}
+	for len(out) < 1000 {
+		w := brand(r)
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}()
+
+var smallSuffixes = []string{"Inc", "LLC", "Ltd", "Group", "PLC", "and Sons", "Co", "Corp"}
+
+// SmallName returns one random company name of the Small vocabulary.
+func SmallName(r *rand.Rand) string {
+	last := func() string { return pick(r, smallSurnames) }
+	switch r.IntN(4) {
+	case 0: // "Smith, Jones and Brown"
+		return last() + ", " + last() + " and " + last()
+	case 1: // "Miller-Davis"
+		return last() + "-" + last()
+	case 2: // "Walker Group"
+		return last() + " " + pick(r, smallSuffixes)
+	default: // "Taylor, Moore and Jackson Inc"
+		return last() + ", " + last() + " and " + last() + " " + pick(r, smallSuffixes)
+	}
+}
+
+// Haystack returns n companies with ids 1..n, from the Large vocabulary.
+func Haystack(n int, seed uint64) []Company { return HaystackVocab(n, seed, Large) }
+
+// HaystackVocab returns n companies with ids 1..n from vocabulary v.
+func HaystackVocab(n int, seed uint64, v Vocab) []Company {
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
+	name := Name
+	if v == Small {
+		name = SmallName
+	}
 	out := make([]Company, n)
 	for i := range out {
-		out[i] = Company{ID: int64(i + 1), Name: Name(r)}
+		out[i] = Company{ID: int64(i + 1), Name: name(r)}
 	}
 	return out
 }
@@ -195,16 +267,26 @@ func typo(r *rand.Rand, w string) string {
 
 // Needles returns n needles with ids 1..n: a fraction matched of them
 // (between 0 and 1) are perturbed copies of random haystack names and carry
-// that name's id as SourceID; the others are fresh names with SourceID 0.
+// that name's id as SourceID; the others are fresh names (Large
+// vocabulary) with SourceID 0.
 func Needles(hay []Company, n int, matched float64, seed uint64) []Needle {
+	return NeedlesVocab(hay, n, matched, seed, Large)
+}
+
+// NeedlesVocab is Needles with fresh names from vocabulary v.
+func NeedlesVocab(hay []Company, n int, matched float64, seed uint64, v Vocab) []Needle {
 	r := rand.New(rand.NewPCG(seed, 0x4eed1e))
+	name := Name
+	if v == Small {
+		name = SmallName
+	}
 	out := make([]Needle, n)
 	for i := range out {
 		if len(hay) > 0 && r.Float64() < matched {
 			src := hay[r.IntN(len(hay))]
 			out[i] = Needle{ID: int64(i + 1), Name: Perturb(r, src.Name), SourceID: src.ID}
 		} else {
-			out[i] = Needle{ID: int64(i + 1), Name: Name(r)}
+			out[i] = Needle{ID: int64(i + 1), Name: name(r)}
 		}
 	}
 	return out

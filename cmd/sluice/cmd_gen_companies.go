@@ -12,7 +12,7 @@ import (
 	"github.com/sluicedata/sluice/bench/companygen"
 )
 
-const genCompaniesUsage = `Usage: sluice gen companies --n N --out FILE.csv [--seed S]
+const genCompaniesUsage = `Usage: sluice gen companies --n N --out FILE.csv [--seed S] [--vocab large|small]
                             [--needles M --needles-out FILE.csv] [--matched F]
 
 Writes N realistic company names (legal suffixes Inc/LLC/Ltd/GmbH/Corp, "&"
@@ -23,10 +23,16 @@ of haystack names (typos, word swaps, abbreviations, changed suffixes,
 case and punctuation) whose id is source_id; the rest are fresh names with
 an empty source_id. The same arguments always give the same bytes.
 
+--vocab small builds names the way fake-data libraries do ("Smith, Jones
+and Brown", "Miller-Davis", "Walker Group") from about a thousand surnames,
+so every word is in thousands of names (long index postings, many ties);
+the default, large, invents brand words, so most words are rare.
+
 Flags:
   --n N              haystack rows
   --out FILE         haystack CSV
   --seed S           random seed (default 1)
+  --vocab V          large (default) or small
   --needles M        needle rows (default 0: none)
   --needles-out FILE needle CSV
   --matched F        fraction of needles derived from the haystack (default 0.8)
@@ -47,6 +53,7 @@ func runGenCompanies(ctx context.Context, e *env, args []string) error {
 	nn := fs.Int("needles", 0, "")
 	nout := fs.String("needles-out", "", "")
 	matched := fs.Float64("matched", 0.8, "")
+	vocabName := fs.String("vocab", "large", "")
 	pos, err := parseFlags(fs, c, e, args)
 	if err != nil {
 		return err
@@ -63,14 +70,18 @@ func runGenCompanies(ctx context.Context, e *env, args []string) error {
 	if *matched < 0 || *matched > 1 {
 		return usagef("gen companies: --matched %v: want a fraction in [0, 1]", *matched)
 	}
+	vocab, ok := companygen.ParseVocab(*vocabName)
+	if !ok {
+		return usagef("gen companies: --vocab %q: want large or small", *vocabName)
+	}
 	start := time.Now()
-	hay := companygen.Haystack(*n, *seed)
+	hay := companygen.HaystackVocab(*n, *seed, vocab)
 	if err := writeAtomic(*out, func(f *os.File) error { return companygen.WriteHaystackCSV(f, hay) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "sluice: wrote %d company names to %s\n", *n, filepath.Clean(*out))
 	if *nn > 0 {
-		needles := companygen.Needles(hay, *nn, *matched, *seed+1)
+		needles := companygen.NeedlesVocab(hay, *nn, *matched, *seed+1, vocab)
 		if err := writeAtomic(*nout, func(f *os.File) error { return companygen.WriteNeedlesCSV(f, needles) }); err != nil {
 			return err
 		}

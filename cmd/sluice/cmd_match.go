@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sluicedata/sluice/frame"
+	"github.com/sluicedata/sluice/parallel"
 	"github.com/sluicedata/sluice/parallel/fuzzy"
 	"github.com/sluicedata/sluice/readers"
 	"github.com/sluicedata/sluice/writers"
@@ -16,7 +18,8 @@ func init() {
 		summary: "fuzzy-join names against a big table (best or top-k matches)",
 		usage: `Usage: sluice match NEEDLES HAYSTACK --left COL --right COL -o OUT
                     [--scorer token_set] [--threshold 80] [--top 1] [--keep-unmatched]
-                    [--normalize default|none] [--workers N] [--brute-force] [reader flags]
+                    [--normalize default|none] [--mem SIZE] [--workers N] [--progress WHEN]
+                    [--brute-force] [reader flags]
 
 For every row of NEEDLES, finds the rows of HAYSTACK whose COL values are the
 most similar to its own, and writes one row per match: the needle's columns,
@@ -35,9 +38,14 @@ Scorers (0–100, as rapidfuzz's fuzz module computes them):
 The haystack is indexed once and shared by all workers. For token_set,
 token_sort and ratio the index skips pairs that provably cannot reach the
 threshold, so the result is exactly what comparing every pair would give;
-partial and jaro_winkler compare every pair. The whole of both files is held
-in memory. At the end a line on stderr reports how many pairs were scored
-out of NEEDLES × HAYSTACK, and the time.
+partial and jaro_winkler compare every pair. NEEDLES is held in memory; the
+HAYSTACK is read twice as a stream (its --right column to index it, then
+all columns to fetch the matched rows) and never held whole. With --mem the
+index is built in slices of the haystack that fit the budget, each searched
+by all needles in turn (same result, more time); without it the whole
+haystack is indexed at once (about 130 bytes a company name). At the end a
+line on stderr reports how many pairs were scored out of
+NEEDLES × HAYSTACK, the slices, and the time.
 
 Flags:
   --left COL           needle column to compare
@@ -49,13 +57,15 @@ Flags:
   --normalize N        default: NFKC, lower case, punctuation to spaces (rapidfuzz's
                        default_process); none: compare the text as it is
   --keep-unmatched     also write needles without a match (empty right side)
-  --workers N          goroutines (default: all cores)
-  --brute-force        score every pair (to check or time the index)
+  --brute-force        score every pair (to check or time the index; reads
+                       HAYSTACK whole)
+
+` + engineFlagsHelp + `  (match never spills: --spill-dir is accepted and unused)
 
 ` + readerFlagsHelp + `
 Examples:
   sluice gen companies --n 1000000 --out haystack.csv --needles 30000 --needles-out needles.csv
-  sluice match needles.csv haystack.csv --left name --right name --threshold 85 -o matches.csv
+  sluice match needles.csv haystack.csv --left name --right name --threshold 85 --mem 512MiB -o matches.csv
   sluice match a.csv b.xlsx --left company --right name --scorer token_sort --top 3 -o out.csv
 `,
 		run: runMatch,
@@ -77,7 +87,8 @@ func runMatch(ctx context.Context, e *env, args []string) error {
 	top := fs.Int("top", 1, "")
 	normName := fs.String("normalize", "default", "")
 	keep := fs.Bool("keep-unmatched", false, "")
-	workers := fs.Int("workers", 0, "")
+	var ef engineFlags
+	ef.register(fs)
 	brute := fs.Bool("brute-force", false, "")
 	pos, err := parseFlags(fs, c, e, args)
 	if err != nil {
@@ -110,28 +121,43 @@ func runMatch(ctx context.Context, e *env, args []string) error {
 	default:
 		return usagef("match: --normalize %q: want default or none", *normName)
 	}
+	mem, err := ef.apply()
+	if err != nil {
+		return err
+	}
 	ropt, err := rf.options()
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	left, err := readers.ReadFile(ctx, pos[0], ropt)
-	if err != nil {
-		return err
-	}
-	right, err := readers.ReadFile(ctx, pos[1], ropt)
+	left, err := readers.ReadAll(readers.Open(ctx, pos[0], ropt))
 	if err != nil {
 		return err
 	}
 	read := time.Since(start)
 	var st fuzzy.Stats
+	popt, done := ef.parallelOptions(e, mem)
 	opt := fuzzy.Options{LeftOn: *leftOn, RightOn: *rightOn, Scorer: sc, Threshold: *thr, Top: *top,
-		Normalize: norm, Workers: *workers, KeepUnmatched: *keep, Stats: &st}
-	join := fuzzy.Join
+		Normalize: norm, Workers: ef.workers, MemoryBudget: mem, KeepUnmatched: *keep, Stats: &st,
+		Progress: popt.Progress}
+	var res *frame.Frame
 	if *brute {
-		join = fuzzy.BruteForce
+		right, err := readers.ReadAll(readers.Open(ctx, pos[1], ropt))
+		if err != nil {
+			done()
+			return err
+		}
+		res, err = fuzzy.BruteForce(ctx, left, right, opt)
+	} else {
+		res, err = fuzzy.JoinStream(ctx, left, func(cols []string) parallel.Source {
+			o := ropt
+			if cols != nil {
+				o.Columns = cols
+			}
+			return readers.Open(ctx, pos[1], o)
+		}, opt)
 	}
-	res, err := join(ctx, left, right, opt)
+	done()
 	if err != nil {
 		return err
 	}
@@ -151,8 +177,9 @@ func runMatch(ctx context.Context, e *env, args []string) error {
 	if st.Pairs > 0 {
 		frac = float64(st.Comparisons) / float64(st.Pairs)
 	}
-	fmt.Fprintf(e.stderr, "sluice: matched %d of %d needles against %d names (%s, threshold %g): scored %d of %d pairs (%.4f%%); read %.1fs, match %.1fs, total %.1fs; wrote %s\n",
+	fmt.Fprintf(e.stderr, "sluice: matched %d of %d needles against %d names (%s, threshold %g): scored %d of %d pairs (%.4f%%); index in %s (largest %.0f MiB); read needles %.1fs, match %.1fs, total %.1fs; wrote %s\n",
 		st.Matched, st.LeftRows, st.RightRows, sc, *thr, st.Comparisons, st.Pairs, 100*frac,
+		plural(int64(st.Slices), "slice"), float64(st.IndexBytes)/(1<<20),
 		read.Seconds(), matched.Seconds(), time.Since(start).Seconds(), plural(int64(res.NumRows()), "row"))
 	return nil
 }

@@ -25,23 +25,20 @@ func BenchmarkScorers(b *testing.B) {
 func BenchmarkSearcherScore(b *testing.B) {
 	hay := companygen.Haystack(1000, 1)
 	vals := make([]string, len(hay))
-	valid := make([]bool, len(hay))
 	for i, c := range hay {
-		vals[i], valid[i] = Process(c.Name, DefaultProcess), true
+		vals[i] = c.Name
 	}
 	for _, sc := range []Scorer{TokenSet, TokenSort, RatioScorer} {
 		b.Run(sc.String(), func(b *testing.B) {
-			keys := make([]string, len(vals))
-			for i, v := range vals {
-				keys[i] = keyOf(sc, v)
-			}
-			ix := buildIndex(keys, valid, sc, 85)
-			q := newSearcher(ix, 1, true)
-			q.search(Process("Acme Widgets International, Inc.", DefaultProcess))
+			ix := testIndex(b, sc, vals, DefaultProcess)
+			q := newSearcher(sc, 1, 85)
+			q.reset(ix, 0)
+			kr := keyer{sc: sc, n: DefaultProcess}
+			q.prepare(string(kr.appendKey(nil, []byte("Acme Widgets International, Inc."))))
 			b.ReportAllocs()
 			id := int32(0)
 			for b.Loop() {
-				q.score(id)
+				q.score(ix.key(id), ix.keyLen(id) == len(ix.key(id)))
 				id = (id + 1) % int32(ix.n)
 			}
 		})

@@ -3,13 +3,15 @@ package fuzzy
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // match is one (right row, score) result.
 type match struct {
-	row   int32
+	row   int64
 	score float64
 }
 
@@ -18,52 +20,69 @@ func better(a, b match) bool {
 	return a.score > b.score || a.score == b.score && a.row < b.row
 }
 
-// needleToken is a token of the needle with its dictionary rank (-1 when
-// the haystack lacks it) or, for unknown tokens, the number of dictionary
-// tokens that sort before it.
+// needleToken is a distinct token of the needle: its text, code points,
+// and its number in the slice's dictionary (-1 when the slice lacks it)
+// with the number of records holding it.
 type needleToken struct {
-	s    string
-	rank int32
-	pos  int
-	rl   int
-	df   int32
+	s  string
+	rl int
+	t  int32
+	df int
+	bm int32 // the token's bitmap number if it is common, else -1
+}
+
+// counters count a search's work, for Stats and profiling.
+type counters struct {
+	comparisons int64 // pairs scored
+	tokPostings int64 // token posting entries read
+	gramPosts   int64 // bigram posting entries read
+	checked     int64 // records whose key was read to check a bound
+	tokCands    int64 // candidates of tokenPhase
+}
+
+func (c *counters) add(o counters) {
+	c.comparisons += o.comparisons
+	c.tokPostings += o.tokPostings
+	c.gramPosts += o.gramPosts
+	c.checked += o.checked
+	c.tokCands += o.tokCands
 }
 
 // searcher answers queries against one index. Each worker owns one; the
-// index itself is only read.
+// index itself is only read. Searching allocates nothing once the
+// searcher's buffers have grown to the largest needle.
 type searcher struct {
-	ix    *index
-	s     scratch
-	stamp []uint32 // stamp[id] == epoch: id already handled for this needle
-	epoch uint32
-	k     int
-	thr   float64
-	tau   float64 // a candidate can enter the result only if its score ≥ tau
-	top   []match
-	brute bool
+	ix   *index
+	base int64 // right row of the slice's row 0
+	s    scratch
+	k    int
+	thr  float64
+	tau  float64 // a record can enter the result only if its score ≥ tau
+	top  []match
+	sc   Scorer
+	sink byte // keeps the prefetching reads of charLength
+	counters
 
-	comparisons int64
-	postings    int64 // posting-list entries read by charPhase (profiling)
-	candidates  int64 // records charPhase checked
-	charNeedles int64 // needles that needed charPhase
-
-	key     string
-	la      int
-	xgrams  []uint16
-	ntoks   []needleToken
-	known   []int32 // ranks of the needle's tokens found in the dictionary, ascending
-	order   []int
-	gorder  []gramCount
-	gorder2 []gramCount
-	bufA    []byte
-	bufB    []byte
-	cnt     []uint8 // per record: shared-bigram count (charPhase), zero between uses
-	cepoch  uint32
-	cands   []int32
-	xbits   [1024]uint64 // the needle's bigram codes (charPhase, when xunique)
-	xunique bool
-	xcnt    *[1 << 16]uint8 // the needle's bigram counts (charPhase, when not xunique)
-	sorted  []int32
+	key    string // the needle's key
+	la     int    // its length in code points
+	ntoks  []needleToken
+	order  []int
+	xgrams []uint16
+	gorder []gramCount
+	gsort  []gramCount
+	xcnt   *[1 << 16]uint8 // the needle's bigram counts (charPhase)
+	used   *[1 << 16]uint8 // bigrams of the checked key matched so far (valid where stamp == epoch)
+	stamp  *[1 << 16]uint32
+	epoch  uint32
+	ccnt   [256]uint8 // the needle's character counts (charPhase)
+	cnt    []uint8    // per record: a count, zero between uses
+	cands  []int32
+	sorted []int32
+	walk   []tokenWalk
+	ctoks  []commonToken
+	tcands []tokenCand
+	abuf   []byte
+	bbuf   []byte
 }
 
 type gramCount struct {
@@ -71,61 +90,62 @@ type gramCount struct {
 	count int
 }
 
-func newSearcher(ix *index, k int, brute bool) *searcher {
-	return &searcher{ix: ix, k: k, thr: ix.thr, brute: brute, stamp: make([]uint32, ix.n)}
+func newSearcher(sc Scorer, k int, thr float64) *searcher {
+	return &searcher{sc: sc, k: k, thr: thr, xcnt: new([1 << 16]uint8), used: new([1 << 16]uint8), stamp: new([1 << 16]uint32)}
 }
 
-// search returns the best k records for the normalised needle, best first.
-// The result aliases the searcher's buffer.
-func (q *searcher) search(needle string) []match {
-	q.epoch++
-	if q.epoch == 0 {
-		clear(q.stamp)
-		q.epoch = 1
+// reset points q at a slice's index, whose row 0 is right row base.
+func (q *searcher) reset(ix *index, base int64) {
+	q.ix, q.base = ix, base
+	if cap(q.cnt) < ix.n {
+		q.cnt = nil // let the old one go before the new one is made
+		q.cnt = make([]uint8, ix.n)
 	}
-	q.top = q.top[:0]
+	q.cnt = q.cnt[:ix.n]
+}
+
+// search returns the best k records for the needle's key, merged with the
+// best matches found so far (prev, from earlier slices), best first. The
+// result aliases the searcher's buffer.
+func (q *searcher) search(key string, prev []match) []match {
+	q.top = append(q.top[:0], prev...)
 	q.tau = q.thr
-	q.key = keyOf(q.ix.sc, needle)
-	q.la = runeLen(q.key)
-	if q.ix.sc == TokenSet {
-		q.prepareTokens()
+	if len(q.top) == q.k {
+		q.tau = max(q.thr, q.top[q.k-1].score)
 	}
-	if q.brute || q.thr <= 0 {
-		for id := range int32(q.ix.n) {
-			q.consider(id)
+	q.prepare(key)
+	ix := q.ix
+	if q.thr <= 0 || !(ix.sc == TokenSet || ix.sc == TokenSort || ix.sc == RatioScorer) {
+		for id := range int32(ix.n) {
+			q.consider(id, ix.key(id))
 		}
 		return q.top
 	}
-	switch q.ix.sc {
-	case TokenSet:
+	if ix.sc == TokenSet {
 		q.tokenPhase()
-		if q.tau < 100-eps {
-			q.charPhase()
-		}
-	case TokenSort, RatioScorer:
-		q.charPhase()
-	default:
-		for id := range int32(q.ix.n) {
-			q.consider(id)
+		if q.tau >= 100-eps {
+			return q.top
 		}
 	}
+	q.charPhase()
 	return q.top
 }
 
-// consider scores record id (once per needle) and offers it to the result.
-func (q *searcher) consider(id int32) {
-	if q.stamp[id] == q.epoch {
-		return
-	}
-	q.stamp[id] = q.epoch
+// consider scores record id (whose key is k) and offers it to the result.
+func (q *searcher) consider(id int32, k []byte) {
 	q.comparisons++
-	sc := q.score(id)
+	sc := q.score(k, int(q.ix.group(id).runes) == len(k))
 	if sc < q.thr {
 		return
 	}
-	m := match{q.ix.orig[id], sc}
+	m := match{q.base + int64(q.ix.rows[id]), sc}
 	if len(q.top) == q.k && !better(m, q.top[q.k-1]) {
 		return
+	}
+	for _, x := range q.top {
+		if x.row == m.row {
+			return // seen before (a record can be proposed twice)
+		}
 	}
 	i := len(q.top)
 	if i < q.k {
@@ -143,72 +163,77 @@ func (q *searcher) consider(id int32) {
 	}
 }
 
-// score is the scorer applied to the needle and record id; it computes
-// exactly what the exported scorer functions compute.
-func (q *searcher) score(id int32) float64 {
-	ix := q.ix
-	switch ix.sc {
+// score is the scorer applied to the needle and a record's key k (ascii:
+// k is ASCII); it computes exactly what the exported scorer functions
+// compute.
+func (q *searcher) score(k []byte, ascii bool) float64 {
+	switch q.sc {
 	case TokenSet:
-		return q.tokenSetScore(id)
+		return q.tokenSetScore(k, ascii)
 	case TokenSort, RatioScorer:
-		return q.s.indelRatio(q.key, ix.key(id))
+		return q.s.indelRatio(q.key, unsafeString(k))
 	case Partial:
-		return q.s.partialRatio(q.key, ix.key(id))
+		return q.s.partialRatio(q.key, unsafeString(k))
 	default:
 		q.s.ra = appendRunes(q.s.ra[:0], q.key)
-		q.s.rb = appendRunes(q.s.rb[:0], ix.key(id))
+		q.s.rb = appendRunes(q.s.rb[:0], unsafeString(k))
 		return q.s.jaroWinkler(q.s.ra, q.s.rb)
 	}
 }
 
+// prepare sets the needle's key.
+func (q *searcher) prepare(key string) {
+	q.key = key
+	q.la = runeLen(key)
+	if q.sc == TokenSet {
+		q.prepareTokens()
+	}
+}
+
+// prepareTokens splits the needle's key (distinct sorted tokens) and looks
+// its tokens up in the slice's dictionary.
 func (q *searcher) prepareTokens() {
 	q.ntoks = q.ntoks[:0]
-	q.known = q.known[:0]
 	if q.key == "" {
 		return
 	}
 	for t := range strings.SplitSeq(q.key, " ") {
-		r, pos := q.ix.lookupToken(t)
-		nt := needleToken{s: t, rank: r, pos: pos, rl: runeLen(t)}
-		if r >= 0 {
-			nt.df = q.ix.df[r]
+		nt := needleToken{s: t, rl: runeLen(t), t: -1, bm: -1}
+		if q.ix != nil {
+			d := &q.ix.dict
+			nt.t = d.lookup([]byte(t))
+		}
+		if nt.t >= 0 {
+			d := &q.ix.dict
+			nt.df = int(d.df[nt.t])
+			nt.bm = d.common[nt.t]
 		}
 		q.ntoks = append(q.ntoks, nt)
-		if r >= 0 {
-			q.known = append(q.known, r)
-		}
 	}
 }
 
-// cmpTok compares needle token t with dictionary rank r.
-func cmpTok(t *needleToken, r int32) int {
-	if t.rank >= 0 {
-		return cmp.Compare(t.rank, r)
-	}
-	if r < int32(t.pos) {
-		return 1
-	}
-	return -1
-}
-
-// tokenSetScore is TokenSetRatio of the needle and record id, from the
-// needle's tokens and the record's token ranks, without allocating.
-func (q *searcher) tokenSetScore(id int32) float64 {
-	ix := q.ix
-	rt := ix.toks[ix.tokOff[id]:ix.tokOff[id+1]]
-	a, b := q.bufA[:0], q.bufB[:0]
-	sectLen, nsect := 0, 0
-	abLen, baLen := 0, 0
-	i, j := 0, 0
-	for i < len(q.ntoks) || j < len(rt) {
-		var c int
-		switch {
-		case j == len(rt):
-			c = -1
-		case i == len(q.ntoks):
-			c = 1
-		default:
-			c = cmpTok(&q.ntoks[i], rt[j])
+// tokenSetScore is TokenSetRatio of the needle and a record's key k
+// (ascii: k is ASCII), from the needle's tokens and the record's key,
+// without allocating.
+func (q *searcher) tokenSetScore(k []byte, ascii bool) float64 {
+	a, b := q.abuf[:0], q.bbuf[:0]
+	sectLen, nsect, abLen, baLen, nb := 0, 0, 0, 0, 0
+	i := 0
+	rest := k
+	for len(rest) > 0 || i < len(q.ntoks) {
+		var tok []byte
+		c := -1 // needle token first
+		if len(rest) > 0 {
+			j := 0
+			for j < len(rest) && rest[j] != ' ' {
+				j++
+			}
+			tok = rest[:j]
+			if i < len(q.ntoks) {
+				c = strings.Compare(q.ntoks[i].s, unsafeString(tok))
+			} else {
+				c = 1
+			}
 		}
 		switch {
 		case c < 0:
@@ -219,30 +244,39 @@ func (q *searcher) tokenSetScore(id int32) float64 {
 			a = append(a, q.ntoks[i].s...)
 			abLen += q.ntoks[i].rl
 			i++
+			continue
 		case c > 0:
 			if len(b) > 0 {
 				b = append(b, ' ')
 				baLen++
 			}
-			b = append(b, ix.dict(rt[j])...)
-			baLen += int(ix.dictLen[rt[j]])
-			j++
+			b = append(b, tok...)
+			if ascii {
+				baLen += len(tok)
+			} else {
+				baLen += utf8.RuneCount(tok)
+			}
 		default:
-			sectLen += q.ntoks[i].rl
+			if ascii {
+				sectLen += len(tok)
+			} else {
+				sectLen += q.ntoks[i].rl
+			}
 			nsect++
 			i++
-			j++
 		}
+		nb++
+		rest = rest[min(len(tok)+1, len(rest)):]
 	}
 	if nsect > 0 {
 		sectLen += nsect - 1
 	}
-	q.bufA, q.bufB = a, b
+	q.abuf, q.bbuf = a, b
 	lcs := 0
-	if len(q.ntoks) > 0 && len(rt) > 0 && !(sectLen > 0 && (abLen == 0 || baLen == 0)) {
+	if len(q.ntoks) > 0 && nb > 0 && !(sectLen > 0 && (abLen == 0 || baLen == 0)) {
 		lcs = q.s.lcs(unsafeString(a), unsafeString(b))
 	}
-	return tokenSetScore(len(q.ntoks), len(rt), sectLen, abLen, baLen, lcs)
+	return tokenSetScore(len(q.ntoks), nb, sectLen, abLen, baLen, lcs)
 }
 
 // tokenPhase finds every record whose TokenSetRatio with the needle can
@@ -252,95 +286,267 @@ func (q *searcher) tokenSetScore(id int32) float64 {
 //
 //	r2 = Ratio(sect, t1) = 200·s/(s+LA)    r3 = Ratio(sect, t2) = 200·s/(s+LB)
 //
-// (t1 has length LA, sect is a prefix of it; and r2 = 100 exactly when A ⊆
-// B, the subset rule). r2 ≥ tau ⟺ s ≥ c·LA with c = tau/(200-tau). Giving
-// each token the weight len+1, the shared weight is s+1. Walking the needle's
-// tokens rarest first, a record that shares none of the tokens walked so
-// far shares at most the weight of the rest, so the walk stops once that is
-// below c·LA+1: every record with r2 ≥ tau holds a walked token. r3 is the
-// same condition seen from the record; the index lists each record under
-// its own rarest tokens (buildTokens), and every needle token's list is
-// walked. A record found either way is scored only if r2 or r3 reaches tau;
-// otherwise the remaining term r1 = Ratio(t1, t2) is left to charPhase.
+// (t1 has length LA and sect is a prefix of it; the subset rule, 100 when
+// A ⊆ B or B ⊆ A, is the case s = LA or s = LB of the same terms).
+// r2 ≥ tau ⟺ s ≥ c·LA and r3 ≥ tau ⟺ s ≥ c·LB with c = tau/(200-tau), so a
+// record of length LB needs s ≥ c·min(LA, LB). Giving each token the weight
+// w = len+1, the shared weight is s+1, and the bar is
+// W(LB) = c·min(LA, LB) + 1.
+//
+// The needle's tokens that the slice holds are split into common ones
+// (with a bitmap in the index) and the others (with a posting list).
+//
+// Records sharing only common tokens: for every set S of the needle's
+// common tokens, the records whose shared common tokens are exactly S are
+// the bitwise AND of S's bitmaps less the OR of the others', and they can
+// reach the bar only for lengths LB with W(LB) ≤ w(S) plus the weight of
+// the other tokens, an id range (W rises with LB and ids are in length
+// order); those bits are read a word at a time.
+//
+// Records sharing another token: prefix filtering, per length. With the
+// other tokens ordered rarest first (fewest records), then the common ones,
+// and R_k the weight of tokens k, k+1, … of that order, a record that shares
+// none of the tokens before the first p with R_p < W(LB) shares at most
+// R_p: too little. So token k must be walked for the lengths LB with
+// W(LB) ≤ R_k, an id range [0, end). Further tokens whose lists are short
+// compared with what was walked are walked over all ids, to sharpen the
+// count. Walking adds each token's weight to a per-record counter
+// (ScanCount over sequential lists).
+//
+// A record so found is a candidate if its counted weight, plus the weight
+// of the common tokens it holds (one bitmap read each), plus the weight of
+// the other tokens not walked for its length, reaches W(LB) at the current
+// tau; only candidates are scored, most shared weight first.
 func (q *searcher) tokenPhase() {
 	ix := q.ix
-	if len(q.ntoks) == 0 {
+	d := &ix.dict
+	c := q.tau / (200 - q.tau)
+	q.order = q.order[:0]
+	total := 0
+	for k, t := range q.ntoks {
+		if t.t >= 0 {
+			q.order = append(q.order, k)
+			total += t.rl + 1
+		}
+	}
+	if len(q.order) == 0 {
 		return
 	}
-	// r3: records listed under their prefix tokens. r3 ≥ tau needs
-	// s ≥ c·LB and s ≤ LA, so LB ≤ LA/c; r2 ≥ tau needs LB ≥ s ≥ c·LA
-	// (the subset case included: LB ≥ LA then).
-	c := q.tau / (200 - q.tau)
-	_, b3 := ix.idRange(0, int(math.Floor(float64(q.la)/c+1e-6)))
-	for k := range q.ntoks {
-		if r := q.ntoks[k].rank; r >= 0 {
-			for _, id := range ix.ppost[ix.ppostOff[r]:ix.ppostOff[r+1]] {
-				if id >= b3 {
-					break
-				}
-				q.tokenCandidate(id)
-			}
-		}
-	}
-	c = q.tau / (200 - q.tau) // tau may have risen
-	a2, _ := ix.idRange(int(math.Ceil(c*float64(q.la)-1e-6)), math.MaxInt32)
-	// r2: the needle's rarest tokens.
-	q.order = q.order[:0]
-	for k := range q.ntoks {
-		q.order = append(q.order, k)
-	}
 	slices.SortFunc(q.order, func(a, b int) int {
-		return cmp.Or(cmp.Compare(q.ntoks[a].df, q.ntoks[b].df), cmp.Compare(a, b))
+		ta, tb := &q.ntoks[a], &q.ntoks[b]
+		return cmp.Or(cmp.Compare(min(ta.bm+1, 1), min(tb.bm+1, 1)), cmp.Compare(ta.df, tb.df), cmp.Compare(a, b))
 	})
-	rest := float64(q.la + 1)
+	wla := c*float64(q.la) + 1 - 1e-6 // W(LB) for LB ≥ LA, less a margin
+	maxLen := ix.maxLen()
+	q.walk = q.walk[:0]
+	q.ctoks = q.ctoks[:0]
+	rk := total
+	walked := int64(0)
+	cnt := q.cnt
+	touched := q.cands[:0]
 	for _, k := range q.order {
-		if rest < c*float64(q.la)+1-1e-6 {
-			break
+		nt := &q.ntoks[k]
+		w := nt.rl + 1
+		if nt.bm >= 0 {
+			q.ctoks = append(q.ctoks, commonToken{k, nt.bm, w})
+			continue
 		}
-		rest -= float64(q.ntoks[k].rl + 1)
-		if r := q.ntoks[k].rank; r >= 0 {
-			list := ix.tpost[ix.tpostOff[r]:ix.tpostOff[r+1]]
-			i, _ := slices.BinarySearch(list, a2)
-			for _, id := range list[i:] {
-				q.tokenCandidate(id)
+		L := maxLen
+		if float64(rk) < wla {
+			L = min(maxLen, int(math.Floor((float64(rk)-1+1e-6)/c)))
+		}
+		rk -= w
+		if L < maxLen && int64(nt.df) <= 8*walked+1024 {
+			L = maxLen // cheap: walk it all
+		}
+		// L ≥ 0: rk ≥ w ≥ 2 and c ≤ 1, so every such token is walked at
+		// least for the shortest keys.
+		end := ix.lenStart[L+1]
+		q.walk = append(q.walk, tokenWalk{tok: k, end: end, w: w})
+		list := d.post[d.postOff[nt.t]:d.postOff[nt.t+1]]
+		if end < int32(ix.n) {
+			i, _ := slices.BinarySearch(list, end)
+			list = list[:i]
+		}
+		walked += int64(len(list))
+		inc := uint8(min(w, 255))
+		for _, id := range list {
+			v := cnt[id]
+			if v == 0 {
+				touched = append(touched, id)
+			}
+			cnt[id] = uint8(min(int(v)+int(inc), 255))
+		}
+	}
+	q.tokPostings += walked
+	q.cands = touched
+	cands := q.tcands[:0]
+	lc := lenCursor{ls: ix.lenStart}
+	for _, id := range touched {
+		if share, ok := q.tokenBound(id, c, lc.at(id)); ok {
+			cands = append(cands, tokenCand{id, share})
+		}
+	}
+	if len(q.ctoks) > 0 {
+		cands = q.commonOnly(cands, c, wla)
+	}
+	for _, id := range touched {
+		cnt[id] = 0
+	}
+	// Most shared weight first, so that tau rises early.
+	slices.SortFunc(cands, func(x, y tokenCand) int { return cmp.Or(cmp.Compare(y.share, x.share), cmp.Compare(x.id, y.id)) })
+	q.tcands = cands
+	q.tokCands += int64(len(cands))
+	for _, x := range cands {
+		if q.tau > q.thr {
+			// tau has risen: check again.
+			c = q.tau / (200 - q.tau)
+			if float64(x.share) < c*float64(min(q.la, ix.keyLen(x.id)))+1-1e-6 {
+				continue
 			}
 		}
+		q.checked++
+		q.consider(x.id, ix.key(x.id))
 	}
 }
 
-// tokenCandidate scores id if a shared-token term of TokenSetRatio can
-// reach tau.
-func (q *searcher) tokenCandidate(id int32) {
-	if q.stamp[id] == q.epoch {
-		return
+// lenCursor returns key lengths of ids, cheaply for ascending runs of ids.
+type lenCursor struct {
+	ls []int32 // lenStart
+	L  int
+}
+
+// at returns id's key length.
+func (lc *lenCursor) at(id int32) int {
+	ls := lc.ls
+	if id < ls[lc.L] {
+		lc.L = 0 // a new run
 	}
-	ix := q.ix
-	rt := ix.toks[ix.tokOff[id]:ix.tokOff[id+1]]
-	s, ns := 0, 0
-	i, j := 0, 0
-	for i < len(q.known) && j < len(rt) {
-		switch {
-		case q.known[i] < rt[j]:
-			i++
-		case q.known[i] > rt[j]:
-			j++
-		default:
-			s += int(ix.dictLen[rt[j]])
-			ns++
-			i++
-			j++
+	for ls[lc.L+1] <= id {
+		lc.L++
+	}
+	return lc.L
+}
+
+// tokenWalk is a needle token whose posting list tokenPhase read, up to id
+// end (exclusive).
+type tokenWalk struct {
+	tok int // index in ntoks
+	end int32
+	w   int // weight
+}
+
+// commonToken is a needle token with a bitmap.
+type commonToken struct {
+	tok int // index in ntoks
+	bm  int32
+	w   int
+}
+
+// tokenCand is a candidate of tokenPhase with a bound on its shared weight.
+type tokenCand struct {
+	id    int32
+	share int
+}
+
+// tokenBound returns a bound on the weight record id (touched by the walk)
+// shares with the needle, and whether it reaches the bar at c.
+func (q *searcher) tokenBound(id int32, c float64, lb int) (int, bool) {
+	d := &q.ix.dict
+	v := int(q.cnt[id])
+	if v == 255 {
+		return math.MaxInt32, true // saturated: unknown
+	}
+	for _, wk := range q.walk {
+		if id >= wk.end {
+			v += wk.w // not walked at this length: may be shared
 		}
 	}
-	if ns == 0 {
-		return
+	for _, ct := range q.ctoks {
+		if d.has(ct.bm, id) {
+			v += ct.w
+		}
 	}
-	s += ns - 1
-	lb := int(ix.keyLen[id])
-	r2 := 200 * float64(s) / float64(s+q.la)
-	r3 := 200 * float64(s) / float64(s+lb)
-	if s == q.la || s == lb || max(r2, r3)+eps >= q.tau {
-		q.consider(id)
+	return v, float64(v) >= c*float64(min(q.la, lb))+1-1e-6
+}
+
+// walkedAll reports whether needle token k was walked over all ids.
+func (q *searcher) walkedAll(k int) bool {
+	for _, wk := range q.walk {
+		if wk.tok == k {
+			return wk.end == int32(q.ix.n)
+		}
 	}
+	return false
+}
+
+// commonOnly adds the candidates that share common tokens and none of the
+// walked ones (see tokenPhase).
+func (q *searcher) commonOnly(cands []tokenCand, c, wla float64) []tokenCand {
+	ix := q.ix
+	d := &ix.dict
+	m := len(q.ctoks)
+	if m > 4 {
+		m = 4 // the others count as possibly shared
+	}
+	// The weight of the needle's tokens a record that no walk touched may
+	// still share beyond its common tokens: the others not walked over all
+	// ids.
+	other := 0
+	for _, k := range q.order {
+		if q.ntoks[k].bm < 0 && !q.walkedAll(k) {
+			other += q.ntoks[k].rl + 1
+		}
+	}
+	for _, ct := range q.ctoks[m:] {
+		other += ct.w
+	}
+	maxLen := ix.maxLen()
+	lc := lenCursor{ls: ix.lenStart}
+	for set := 1; set < 1<<m; set++ {
+		ws := other
+		for j := range m {
+			if set>>j&1 != 0 {
+				ws += q.ctoks[j].w
+			}
+		}
+		L := maxLen
+		if float64(ws) < wla {
+			L = min(maxLen, int(math.Floor((float64(ws)-1+1e-6)/c)))
+		}
+		if L < 0 {
+			continue
+		}
+		end := int(ix.lenStart[L+1])
+		for w := 0; w < (end+63)/64; w++ {
+			x := ^uint64(0)
+			for j := range m {
+				bm := d.bits[int(q.ctoks[j].bm)*d.words+w]
+				if set>>j&1 != 0 {
+					x &= bm
+				} else {
+					x &^= bm
+				}
+				if x == 0 {
+					break
+				}
+			}
+			if w == end/64 {
+				x &= 1<<(end%64) - 1
+			}
+			for x != 0 {
+				id := int32(w*64 + bits.TrailingZeros64(x))
+				x &= x - 1
+				if q.cnt[id] != 0 {
+					continue // touched by the walk: already judged
+				}
+				if share, ok := q.tokenBound(id, c, lc.at(id)); ok {
+					cands = append(cands, tokenCand{id, share})
+				}
+			}
+		}
+	}
+	return cands
 }
 
 // charPhase finds every record whose Indel ratio with the needle's key can
@@ -375,10 +581,12 @@ func (q *searcher) tokenCandidate(id int32) {
 // range by binary search, are merged by counting (ScanCount), and the
 // records that reach the count are checked against both exact counts, with
 // the current tau (which rises as matches are found, most promising
-// first), before they are scored.
+// first), before they are scored. Checking reads the record's key once;
+// the score is then computed from the same bytes.
 func (q *searcher) charPhase() {
 	ix := q.ix
-	q.xgrams = appendGrams(q.xgrams[:0], ix.sc, q.key)
+	q.xgrams = appendGrams(q.xgrams[:0], q.sc, []byte(q.key))
+	slices.Sort(q.xgrams)
 	la, nx := q.la, len(q.xgrams)
 	q.gorder = q.gorder[:0]
 	for k := 0; k < nx; k++ {
@@ -388,41 +596,27 @@ func (q *searcher) charPhase() {
 		}
 		q.gorder = append(q.gorder, gramCount{code: q.xgrams[k], count: 1})
 	}
-	// A bitmap of the needle's bigrams makes shared counts branch-free
-	// when the needle repeats none (sharedBits).
-	q.xunique = len(q.gorder) == nx
-	if q.xunique {
-		for _, g := range q.gorder {
-			q.xbits[g.code>>6] |= 1 << (g.code & 63)
-		}
-		defer func() {
-			for _, g := range q.gorder {
-				q.xbits[g.code>>6] = 0
-			}
-		}()
-	} else {
-		if q.xcnt == nil {
-			q.xcnt = new([1 << 16]uint8)
-		}
-		for _, g := range q.gorder {
-			q.xcnt[g.code] = uint8(min(g.count, 255))
-		}
-		defer func() {
-			for _, g := range q.gorder {
-				q.xcnt[g.code] = 0
-			}
-		}()
+	for _, g := range q.gorder {
+		q.xcnt[g.code] = uint8(min(g.count, 255))
 	}
-	if len(q.gorder) >= 4 {
+	for _, r := range q.key {
+		c := charCode(r)
+		q.ccnt[c] = uint8(min(int(q.ccnt[c])+1, 255))
+	}
+	defer func() {
+		for _, g := range q.gorder {
+			q.xcnt[g.code] = 0
+		}
+		q.ccnt = [256]uint8{}
+	}()
+	if len(q.gorder) >= 4 && len(q.top) < q.k {
 		q.probe()
 	}
 	lo, hi := lengthRange(la, q.tau)
-	hi = min(hi, len(ix.lenStart)-2)
+	hi = min(hi, ix.maxLen())
 	// Most frequent bigrams first, for skipping.
 	slices.SortFunc(q.gorder, func(x, y gramCount) int {
-		lx := ix.postOff[int(x.code)+1] - ix.postOff[x.code]
-		ly := ix.postOff[int(y.code)+1] - ix.postOff[y.code]
-		return cmp.Or(cmp.Compare(ly, lx), cmp.Compare(x.code, y.code))
+		return cmp.Or(cmp.Compare(ix.grams.df[y.code], ix.grams.df[x.code]), cmp.Compare(x.code, y.code))
 	})
 	// One pass per record length LB, nearest to LA first (where the best
 	// matches usually are, so tau rises early), each with its own bar.
@@ -449,31 +643,64 @@ func (q *searcher) charLength(lb int) {
 	}
 	need := nx - 2*la - lb + 3*minLCS(la, lb, q.tau)
 	if need <= 0 {
+		gi := q.groupAt(a)
 		for id := a; id < b; id++ {
-			q.charCandidate(id, -1)
+			for gi+1 < len(ix.groups) && ix.groups[gi+1].start <= id {
+				gi++
+			}
+			q.charCandidateIn(&ix.groups[gi], id, -1)
 		}
 		return
 	}
 	// Count, for every record of this length, the needle bigrams it holds
 	// (a needle bigram occurring m times adds m, at least its multiset
 	// share). The most frequent bigrams, skip occurrences in all with
-	// skip < need/2, are not walked (prefix filtering): a record sharing
-	// need bigrams still counts at least need-skip, the bar for candidates;
-	// a candidate's count plus skip bounds its share.
+	// skip < need/3, are not walked (prefix filtering): a record sharing
+	// need bigrams still counts at least need-skip, the bar for candidates.
+	// The candidates' counts are then completed from the skipped lists by
+	// galloping through them (few candidates, long lists), so each count
+	// bounds the record's share from above, and a record is read only if
+	// that bound reaches both directions' bars (the record's own bigram
+	// count is its group's).
 	skip, first := 0, 0
-	for first < len(q.gorder) && 2*(skip+q.gorder[first].count) < need {
+	for first < len(q.gorder) && 3*(skip+q.gorder[first].count) < need {
 		skip += q.gorder[first].count
 		first++
 	}
-	cnt := q.counters(a, b)
+	cnt := q.cnt
 	bar := uint8(min(need-skip, 255))
 	cands := q.cands[:0]
+	ps := &ix.grams
 	for _, g := range q.gorder[first:] {
 		inc := uint8(min(g.count, 255))
-		list := ix.post[ix.postOff[g.code]:ix.postOff[int(g.code)+1]]
+		if ps.bit != nil && ps.bit[g.code] >= 0 {
+			// A bitmap: its set bits in [a, b).
+			bm := ps.bits[int(ps.bit[g.code])*ps.words:]
+			for w := int(a >> 6); w <= int((b-1)>>6); w++ {
+				x := bm[w]
+				if w == int(a>>6) {
+					x &^= 1<<(a&63) - 1
+				}
+				if w == int((b-1)>>6) && b&63 != 0 {
+					x &= 1<<(b&63) - 1
+				}
+				q.gramPosts += int64(bits.OnesCount64(x))
+				for ; x != 0; x &= x - 1 {
+					id := int32(w<<6 + bits.TrailingZeros64(x))
+					v := cnt[id]
+					c := min(v+inc, 255)
+					if v < bar && c >= bar {
+						cands = append(cands, id)
+					}
+					cnt[id] = c
+				}
+			}
+			continue
+		}
+		list := ps.post[ps.off[g.code]:ps.off[int(g.code)+1]]
 		i, _ := slices.BinarySearch(list, a)
 		j, _ := slices.BinarySearch(list[i:], b)
-		q.postings += int64(j)
+		q.gramPosts += int64(j)
 		for _, id := range list[i : i+j] {
 			v := cnt[id]
 			c := min(v+inc, 255)
@@ -484,57 +711,78 @@ func (q *searcher) charLength(lb int) {
 		}
 	}
 	q.cands = cands
-	q.charNeedles++
-	q.candidates += int64(len(cands))
-	// With no skipped and no repeated needle bigrams a count is exact.
-	exact := skip == 0 && len(q.gorder) == nx
-	for _, id := range q.byCount(cands) {
-		c := int(q.cnt[id]) + skip
-		if exact {
-			c = -2 - c
+	// In id order: keys of one length are stored back to back, so reading
+	// them in order is a forward scan the processor can prefetch.
+	slices.Sort(cands)
+	for _, g := range q.gorder[:first] {
+		inc := uint8(min(g.count, 255))
+		if ps.bit != nil && ps.bit[g.code] >= 0 {
+			b := ps.bit[g.code]
+			for _, id := range cands {
+				if ps.has(b, id) {
+					cnt[id] = min(cnt[id]+inc, 255)
+				}
+			}
+			continue
 		}
-		q.charCandidate(id, c)
+		list := ps.post[ps.off[g.code]:ps.off[int(g.code)+1]]
+		i, _ := slices.BinarySearch(list, a)
+		list = list[i:]
+		for _, id := range cands {
+			// Gallop to the first entry ≥ id.
+			step := 1
+			for step < len(list) && list[step] < id {
+				step *= 2
+			}
+			k, _ := slices.BinarySearch(list[step/2:min(step+1, len(list))], id)
+			list = list[step/2+k:]
+			if len(list) == 0 {
+				break
+			}
+			if list[0] == id {
+				cnt[id] = min(cnt[id]+inc, 255)
+			}
+		}
 	}
+	gi := q.groupAt(a)
+	gj, sink := gi, byte(0)
+	const ahead = 4
+	for i, id := range cands {
+		for gi+1 < len(ix.groups) && ix.groups[gi+1].start <= id {
+			gi++
+		}
+		if i+ahead < len(cands) {
+			// Touch a later candidate's key now, so that its cache miss
+			// overlaps with the work on this one.
+			nid := cands[i+ahead]
+			for gj+1 < len(ix.groups) && ix.groups[gj+1].start <= nid {
+				gj++
+			}
+			g := &ix.groups[gj]
+			if g.bytes > 0 {
+				sink += ix.data[g.off+int64(nid-g.start)*int64(g.bytes)]
+			}
+		}
+		q.charCandidateIn(&ix.groups[gi], id, int(cnt[id]))
+	}
+	q.sink += sink
 	clear(cnt[a:b])
 }
 
-// counters returns q.cnt, all zero in [a, b) (callers clear what they
-// used).
-func (q *searcher) counters(a, b int32) []uint8 {
-	if q.cnt == nil {
-		q.cnt = make([]uint8, q.ix.n)
-	}
-	return q.cnt
+// groupAt returns the index of the group holding id.
+func (q *searcher) groupAt(id int32) int {
+	return q.ix.groupIndex(id)
 }
 
-// byCount returns ids ordered by their count in q.cnt, highest first (a
-// counting sort; ties keep their order), so that tau rises early and prunes
-// the rest.
-func (q *searcher) byCount(ids []int32) []int32 {
-	var hist [257]int32
-	for _, id := range ids {
-		hist[255-int(q.cnt[id])+1]++
-	}
-	for i := 1; i < len(hist); i++ {
-		hist[i] += hist[i-1]
-	}
-	if cap(q.sorted) < len(ids) {
-		q.sorted = make([]int32, len(ids))
-	}
-	sorted := q.sorted[:len(ids)]
-	for _, id := range ids {
-		k := 255 - int(q.cnt[id])
-		sorted[hist[k]] = id
-		hist[k]++
-	}
-	return sorted
-}
+// probeBudget is the most posting entries probe reads.
+const probeBudget = 30000
 
 // probe raises tau cheaply before charPhase's exhaustive pass, which costs
 // far less at a higher tau: it counts the needle's rarer bigrams (the rarest
-// lists holding half of its bigram occurrences, within a small budget) over the length range and
-// scores the few records that hold the most. It only proposes candidates and
-// never excludes one, so it cannot change the result.
+// lists holding half of its bigram occurrences, within a small budget) over
+// the length range and scores the few records that hold the most. It only
+// proposes candidates and never excludes one, so it cannot change the
+// result.
 func (q *searcher) probe() {
 	ix := q.ix
 	lo, hi := lengthRange(q.la, q.tau)
@@ -542,30 +790,30 @@ func (q *searcher) probe() {
 	if a >= b {
 		return
 	}
-	order := append(q.gorder2[:0], q.gorder...)
-	q.gorder2 = order
+	order := append(q.gsort[:0], q.gorder...)
+	q.gsort = order
+	ps := &ix.grams
 	slices.SortFunc(order, func(x, y gramCount) int {
-		lx := ix.postOff[int(x.code)+1] - ix.postOff[x.code]
-		ly := ix.postOff[int(y.code)+1] - ix.postOff[y.code]
-		return cmp.Or(cmp.Compare(lx, ly), cmp.Compare(x.code, y.code))
+		return cmp.Or(cmp.Compare(ps.df[x.code], ps.df[y.code]), cmp.Compare(x.code, y.code))
 	})
-	cnt := q.counters(a, b)
+	cnt := q.cnt
 	touched := q.cands[:0]
 	used, walked := 0, 0
 	for _, g := range order {
-		if used >= len(q.xgrams)/2 || walked > 150000 {
+		if used >= len(q.xgrams)/2 || walked > probeBudget {
 			break
 		}
 		used += g.count
 		inc := uint8(min(g.count, 255))
-		list := ix.post[ix.postOff[g.code]:ix.postOff[int(g.code)+1]]
+		if ps.bit != nil && ps.bit[g.code] >= 0 {
+			break // the rest are frequent bigrams (bitmaps)
+		}
+		list := ps.post[ps.off[g.code]:ps.off[int(g.code)+1]]
 		i, _ := slices.BinarySearch(list, a)
-		walked += len(list) - i
-		q.postings += int64(len(list) - i)
-		for _, id := range list[i:] {
-			if id >= b {
-				break
-			}
+		j, _ := slices.BinarySearch(list[i:], b)
+		walked += j
+		q.gramPosts += int64(j)
+		for _, id := range list[i : i+j] {
 			v := cnt[id]
 			if v == 0 {
 				touched = append(touched, id)
@@ -577,7 +825,7 @@ func (q *searcher) probe() {
 	// The ≈16 records with the highest counts, best first.
 	var hist [256]int32
 	for _, id := range touched {
-		hist[q.cnt[id]]++
+		hist[cnt[id]]++
 	}
 	cut, got := 255, int32(0)
 	for cut > 1 && got+hist[cut] < 16 {
@@ -586,7 +834,7 @@ func (q *searcher) probe() {
 	}
 	best := q.sorted[:0]
 	for _, id := range touched {
-		if int(q.cnt[id]) >= cut {
+		if int(cnt[id]) >= cut {
 			best = append(best, id)
 			if len(best) == 64 {
 				break
@@ -595,7 +843,7 @@ func (q *searcher) probe() {
 	}
 	q.sorted = best
 	slices.SortFunc(best, func(x, y int32) int {
-		return cmp.Or(cmp.Compare(q.cnt[y], q.cnt[x]), cmp.Compare(x, y))
+		return cmp.Or(cmp.Compare(cnt[y], cnt[x]), cmp.Compare(x, y))
 	})
 	for _, id := range touched {
 		cnt[id] = 0
@@ -605,66 +853,128 @@ func (q *searcher) probe() {
 	}
 }
 
-// shared is sharedGrams(q.xgrams, yg) through lookup tables: the bitmap
-// when the needle's bigrams are distinct (each distinct bigram of yg in the
-// needle counts once), else the needle's count per bigram (a run of equal
-// bigrams in yg counts up to it).
-func (q *searcher) shared(yg []uint16) int {
-	if !q.xunique {
-		n, run, prev := 0, 0, -1
-		for _, g := range yg {
-			if int(g) == prev {
-				run++
-			} else {
-				run = 1
-			}
-			if run <= int(q.xcnt[g]) {
-				n++
-			}
-			prev = int(g)
-		}
-		return n
-	}
-	n := 0
-	prev := -1
-	for _, g := range yg {
-		bit := int(q.xbits[g>>6]>>(g&63)) & 1
-		if int(g) == prev {
-			bit = 0
-		}
-		n += bit
-		prev = int(g)
-	}
-	return n
+// charCandidate checks id against the length and bigram bounds of
+// charPhase at the current tau, and scores it if they allow. upper, if
+// ≥ 0, bounds the bigrams id shares with the needle.
+func (q *searcher) charCandidate(id int32, upper int) {
+	q.charCandidateIn(q.ix.group(id), id, upper)
 }
 
-// charCandidate checks id against the length and bigram bounds of
-// charPhase at the current tau, and scores it if they allow.
-//
-// upper, if ≥ 0, is a bound on the bigrams id shares with the needle;
-// -2-G says the count G is exact; -1 says nothing is known.
-func (q *searcher) charCandidate(id int32, upper int) {
-	known := -1
-	if upper <= -2 {
-		known = -2 - upper
-		upper = known
-	}
-	ix := q.ix
-	lb := int(ix.keyLen[id])
-	la := q.la
+// charCandidateIn is charCandidate for an id of group g.
+func (q *searcher) charCandidateIn(g *keyGroup, id int32, upper int) {
+	lb, la := int(g.runes), q.la
 	if 200*float64(min(la, lb))/float64(la+lb)+eps < q.tau {
 		return
 	}
 	lmin := minLCS(la, lb, q.tau)
 	needX := len(q.xgrams) - 2*la - lb + 3*lmin
-	if upper >= 0 && upper < needX || q.stamp[id] == q.epoch {
+	if upper >= 0 && upper < max(needX, int(g.grams)-2*lb-la+3*lmin) {
 		return
 	}
-	yg := ix.grams[ix.gramOff[id]:ix.gramOff[id+1]]
-	need := max(needX, len(yg)-2*lb-la+3*lmin)
-	if need > 0 && known < need && (known >= 0 || q.shared(yg) < need) {
-		q.stamp[id] = q.epoch
+	o := g.off + int64(id-g.start)*int64(g.bytes)
+	k := q.ix.data[o : o+int64(g.bytes)]
+	q.checked++
+	var shared, ny, chars int
+	if lb == len(k) {
+		shared, ny, chars = q.boundsASCII(k)
+	} else {
+		shared, ny, chars = q.bounds(k)
+	}
+	if need := max(needX, ny-2*lb-la+3*lmin); need > 0 && shared < need || chars < lmin {
 		return
 	}
-	q.consider(id)
+	q.consider(id, k)
+}
+
+// boundsASCII returns, for an ASCII key: how many bigrams it shares with the
+// needle (as multisets), how many it has, and how many characters it
+// shares with the needle (as multisets), which bounds the LCS of the
+// needle's key and key and of any reorderings of their tokens, as
+// TokenSet's t1 and t2 are.
+func (q *searcher) boundsASCII(key []byte) (shared, ny, chars int) {
+	q.epoch++
+	if q.epoch == 0 {
+		clear(q.stamp[:])
+		q.epoch = 1
+	}
+	ep := q.epoch
+	inToken := q.sc == TokenSet
+	cc := q.ccnt
+	prev := byte(' ')
+	if !inToken {
+		prev = 0
+	}
+	for i, c := range key {
+		if cc[c] > 0 {
+			cc[c]--
+			chars++
+		}
+		if i == 0 || inToken && (c == ' ' || prev == ' ') {
+			prev = c
+			continue
+		}
+		g := uint16(prev)<<8 | uint16(c)
+		prev = c
+		ny++
+		if x := q.xcnt[g]; x > 0 {
+			if q.stamp[g] != ep {
+				q.stamp[g] = ep
+				q.used[g] = 0
+			}
+			if q.used[g] < x {
+				q.used[g]++
+				shared++
+			}
+		}
+	}
+	return shared, ny, chars
+}
+
+// bounds is boundsASCII for any key (non-ASCII characters by their codes:
+// merging characters can only raise the bounds).
+func (q *searcher) bounds(key []byte) (shared, ny, chars int) {
+	q.epoch++
+	if q.epoch == 0 {
+		clear(q.stamp[:])
+		q.epoch = 1
+	}
+	ep := q.epoch
+	inToken := q.sc == TokenSet
+	cc := q.ccnt
+	prev := rune(-1)
+	for _, r := range unsafeString(key) {
+		if c := charCode(r); cc[c] > 0 {
+			cc[c]--
+			chars++
+		}
+		if inToken && r == ' ' {
+			prev = -1
+			continue
+		}
+		if prev >= 0 {
+			g := gramCode(prev, r)
+			ny++
+			if x := q.xcnt[g]; x > 0 {
+				if q.stamp[g] != ep {
+					q.stamp[g] = ep
+					q.used[g] = 0
+				}
+				if q.used[g] < x {
+					q.used[g]++
+					shared++
+				}
+			}
+		}
+		prev = r
+	}
+	return shared, ny, chars
+}
+
+// charCode is the slot of r in the character counts: itself for ASCII, a
+// hash into 128–255 otherwise.
+func charCode(r rune) uint8 {
+	if r < utf8.RuneSelf {
+		return uint8(r)
+	}
+	return 128 | uint8((uint32(r)*2654435761)>>25)
 }
