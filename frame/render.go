@@ -30,7 +30,7 @@ func FormatValue(c *Column, i int) string {
 	case Int64:
 		return strconv.FormatInt(c.ints[i], 10)
 	case Float64:
-		return strconv.FormatFloat(c.floats[i], 'g', -1, 64)
+		return string(AppendFloat(nil, c.floats[i]))
 	case String:
 		return c.Str(i)
 	case Bool:
@@ -115,16 +115,20 @@ func abs(x float64) float64 {
 }
 
 // displayRows returns the row indices shown, with -1 marking the "…" gap.
-func (f *Frame) displayRows() []int {
-	if f.nrows <= DisplayRows {
+func (f *Frame) displayRows() []int { return f.shownRows(DisplayRows) }
+
+// shownRows returns up to limit row indices (all when limit < 0), the
+// first and last halves of a longer frame with -1 marking the gap.
+func (f *Frame) shownRows(limit int) []int {
+	if limit < 0 || f.nrows <= limit {
 		out := make([]int, f.nrows)
 		for i := range out {
 			out[i] = i
 		}
 		return out
 	}
-	h := DisplayRows / 2
-	out := make([]int, 0, DisplayRows+1)
+	h := limit / 2
+	out := make([]int, 0, limit+1)
 	for i := range h {
 		out = append(out, i)
 	}
@@ -141,13 +145,32 @@ func (f *Frame) displayRows() []int {
 // wider than 32 columns are cut with "…"; newlines and tabs show as spaces,
 // other control characters as U+FFFD; East Asian wide characters count as
 // two columns.
-func (f *Frame) String() string {
+func (f *Frame) String() string { return f.Format(FormatOptions{}) }
+
+// FormatOptions control [Frame.Format].
+type FormatOptions struct {
+	// Width is the widest the table may be, in terminal columns; columns
+	// that do not fit are left out from the middle, shown as one "…"
+	// column (as Polars does). 0: no limit.
+	Width int
+	// Rows is the most rows shown: the first and last halves of a longer
+	// frame. 0: DisplayRows; negative: all.
+	Rows int
+}
+
+// Format renders the frame as String does, within opt's width and rows.
+func (f *Frame) Format(opt FormatOptions) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "shape: (%d, %d)\n", f.nrows, len(f.cols))
 	if len(f.cols) == 0 {
 		return sb.String()
 	}
-	rows := f.displayRows()
+	limit := opt.Rows
+	if limit == 0 {
+		limit = DisplayRows
+	}
+	rows := f.shownRows(limit)
+	cols := f.cols
 	cells := make([][]string, len(f.cols))
 	widths := make([]int, len(f.cols))
 	for k, c := range f.cols {
@@ -165,6 +188,9 @@ func (f *Frame) String() string {
 		}
 		cells[k] = col
 	}
+	if opt.Width > 0 {
+		cols, cells, widths = fitColumns(cols, cells, widths, len(rows)+2, opt.Width)
+	}
 	line := func(left, fill, mid, right string) {
 		sb.WriteString(left)
 		for k, w := range widths {
@@ -178,10 +204,10 @@ func (f *Frame) String() string {
 	line("┌", "─", "┬", "┐")
 	for r := 0; r < len(rows)+2; r++ {
 		sb.WriteString("│")
-		for k, c := range f.cols {
+		for k, c := range cols {
 			s := cells[k][r]
 			pad := strings.Repeat(" ", widths[k]-textWidth(s))
-			right := r >= 2 && c.typ.isNumeric() && s != "…"
+			right := c != nil && r >= 2 && c.typ.isNumeric() && s != "…"
 			if right {
 				sb.WriteString(" " + pad + s + " │")
 			} else {
@@ -195,6 +221,60 @@ func (f *Frame) String() string {
 	}
 	line("└", "─", "┴", "┘")
 	return sb.String()
+}
+
+// fitColumns keeps the first and last columns that fit in width (each
+// column takes its width plus 3), with a nil column of "…" between them.
+func fitColumns(cols []*Column, cells [][]string, widths []int, nlines, width int) ([]*Column, [][]string, []int) {
+	total := 1
+	for _, w := range widths {
+		total += w + 3
+	}
+	if total <= width || len(cols) <= 2 {
+		return cols, cells, widths
+	}
+	const gap = 1 + 3 // the "…" column
+	budget := width - 1 - gap
+	var left, right []int
+	l, r := 0, len(cols)-1
+	for l <= r {
+		if w := widths[l] + 3; w <= budget {
+			budget -= w
+			left = append(left, l)
+			l++
+		} else {
+			break
+		}
+		if l > r {
+			break
+		}
+		if w := widths[r] + 3; w <= budget {
+			budget -= w
+			right = append(right, r)
+			r--
+		} else {
+			break
+		}
+	}
+	if len(left) == 0 {
+		left = []int{0} // at least one column, even if too wide
+	}
+	dots := make([]string, nlines)
+	for i := range dots {
+		dots[i] = "…"
+	}
+	var oc []*Column
+	var ocells [][]string
+	var ow []int
+	for _, k := range left {
+		oc, ocells, ow = append(oc, cols[k]), append(ocells, cells[k]), append(ow, widths[k])
+	}
+	oc, ocells, ow = append(oc, nil), append(ocells, dots), append(ow, 1)
+	for i := len(right) - 1; i >= 0; i-- {
+		k := right[i]
+		oc, ocells, ow = append(oc, cols[k]), append(ocells, cells[k]), append(ow, widths[k])
+	}
+	return oc, ocells, ow
 }
 
 // HTML renders the frame as an HTML table (for notebooks): column names with

@@ -404,7 +404,7 @@ func (a *analysis) inputSchema(ctx context.Context, n *node) error {
 	in := n.input
 	paths, err := a.expandPaths(in)
 	if err != nil {
-		return a.plan.errf(in.Line, err, "input %q", in.Name)
+		return a.plan.inputErr(in, err)
 	}
 	n.paths = paths
 	opt := in.Options
@@ -425,7 +425,7 @@ func (a *analysis) inputSchema(ctx context.Context, n *node) error {
 	}
 	all, err := infer(paths[0])
 	if err != nil {
-		return a.plan.errf(in.Line, err, "input %q", in.Name)
+		return a.plan.inputErr(in, err)
 	}
 	if in.Union && len(paths) > 1 {
 		// the union of every file's columns, by name, in order of first
@@ -434,7 +434,7 @@ func (a *analysis) inputSchema(ctx context.Context, n *node) error {
 		for _, p := range paths[1:] {
 			s, err := infer(p)
 			if err != nil {
-				return a.plan.errf(in.Line, err, "input %q", in.Name)
+				return a.plan.inputErr(in, err)
 			}
 			for _, c := range s {
 				i := all.index(c.name)

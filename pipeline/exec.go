@@ -351,7 +351,7 @@ func (x *executor) readInput(n *node) parallel.Source {
 		if errors.As(err, &pe) || errors.Is(err, context.Canceled) {
 			return err
 		}
-		return p.errf(in.Line, err, "input %q", in.Name)
+		return p.inputErr(in, err)
 	}
 	ctx := x.ctx
 	return func(yield func(*frame.Frame, error) bool) {
@@ -641,11 +641,6 @@ func (x *executor) match(n *node) parallel.Source {
 			yield(nil, err)
 			return
 		}
-		right, err := parallel.Collect(x.source(m.Right))
-		if err != nil {
-			yield(nil, err)
-			return
-		}
 		fo, err := fuzzyOptions(m, x.popt)
 		if err != nil {
 			yield(nil, err)
@@ -653,16 +648,27 @@ func (x *executor) match(n *node) parallel.Source {
 		}
 		var st fuzzy.Stats
 		fo.Stats = &st
-		join := fuzzy.Join
-		if m.BruteForce {
-			join = fuzzy.BruteForce
+		fo.Progress = x.popt.Progress
+		if b := x.popt.Budget; b != nil {
+			// the index gets what the rest of the run leaves
+			fo.MemoryBudget = max(b.Limit()-b.Used(), 1<<20)
 		}
-		out, err := join(x.ctx, left, right, fo)
+		var out *frame.Frame
+		if m.BruteForce {
+			var right *frame.Frame
+			if right, err = parallel.Collect(x.source(m.Right)); err == nil {
+				out, err = fuzzy.BruteForce(x.ctx, left, right, fo)
+			}
+		} else {
+			// the right side streams twice (its key column to index it,
+			// then the matched rows), never whole in memory
+			out, err = fuzzy.JoinStream(x.ctx, left, func([]string) parallel.Source { return x.source(m.Right) }, fo)
+		}
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		x.stats[n.name].note = fmt.Sprintf("scored %d of %d pairs (%.4f%%)", st.Comparisons, st.Pairs, 100*float64(st.Comparisons)/max(float64(st.Pairs), 1))
+		x.stats[n.name].note = fmt.Sprintf("scored %d of %d pairs (%.4f%%), index in %d slices", st.Comparisons, st.Pairs, 100*float64(st.Comparisons)/max(float64(st.Pairs), 1), st.Slices)
 		for c, err := range parallel.Frames(out, 0) {
 			if !yield(c, err) {
 				return
@@ -767,4 +773,30 @@ func (x *executor) note(n *node) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// Schema validates the plan and returns the columns of the frame named
+// from (an input or a step): names and types, and for text columns that
+// inference found almost numeric or dates, what the reader saw (see
+// readers.ColumnInfo.Explain). Only headers and inference samples are read.
+func Schema(ctx context.Context, p *Plan, from string, opt Options) ([]readers.ColumnInfo, error) {
+	q := *p
+	q.Outputs = []Output{{From: from}}
+	a, err := analyze(ctx, &q, opt)
+	if a != nil {
+		defer a.cleanup()
+	}
+	if err != nil {
+		return nil, err
+	}
+	n := a.nodes[from]
+	out := make([]readers.ColumnInfo, 0, len(n.out))
+	for _, c := range n.out {
+		ci := readers.ColumnInfo{Name: c.name, Type: c.typ}
+		if t, ok := a.texts[c.name]; ok && c.typ == frame.String {
+			ci = t.info
+		}
+		out = append(out, ci)
+	}
+	return out, nil
 }

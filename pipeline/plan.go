@@ -73,6 +73,7 @@ package pipeline
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/readers"
@@ -229,6 +230,9 @@ func (e *Error) Error() string {
 	if e.Line > 0 {
 		loc = fmt.Sprintf("%s:%d", loc, e.Line)
 	}
+	if e.Err != nil && e.Msg == "" {
+		return fmt.Sprintf("%s: %v", loc, e.Err)
+	}
 	if e.Err != nil {
 		return fmt.Sprintf("%s: %s: %v", loc, e.Msg, e.Err)
 	}
@@ -237,6 +241,20 @@ func (e *Error) Error() string {
 
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
+
+// inputErr wraps an error of reading an input. An input of a spec is
+// named with its line; one built in Go (Line 0) only by the file its error
+// names, when it names one.
+func (p *Plan) inputErr(in *Input, err error) error {
+	if in.Line == 0 {
+		for _, path := range in.AllPaths() {
+			if path != "" && strings.Contains(err.Error(), strings.TrimSuffix(path, "*")) {
+				return &Error{File: p.File, Err: err}
+			}
+		}
+	}
+	return p.errf(in.Line, err, "input %q", in.Name)
+}
 
 func (p *Plan) errf(line int, cause error, format string, args ...any) error {
 	return &Error{File: p.File, Line: line, Msg: fmt.Sprintf(format, args...), Err: cause}

@@ -3,23 +3,19 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
-	"github.com/sluicedata/sluice/frame"
-	"github.com/sluicedata/sluice/parallel"
 	"github.com/sluicedata/sluice/parallel/fuzzy"
-	"github.com/sluicedata/sluice/readers"
-	"github.com/sluicedata/sluice/writers"
+	"github.com/sluicedata/sluice/pipeline"
 )
 
 func init() {
 	register(&command{
 		name:    "match",
 		summary: "fuzzy-join names against a big table (best or top-k matches)",
-		usage: `Usage: sluice match NEEDLES HAYSTACK --left COL --right COL -o OUT
+		usage: `Usage: sluice match NEEDLES HAYSTACK --left COL --right COL [-o OUT]
                     [--scorer token_set] [--threshold 80] [--top 1] [--keep-unmatched]
                     [--normalize default|none] [--mem SIZE] [--workers N] [--progress WHEN]
-                    [--brute-force] [reader flags]
+                    [--brute-force] [flags]
 
 For every row of NEEDLES, finds the rows of HAYSTACK whose COL values are the
 most similar to its own, and writes one row per match: the needle's columns,
@@ -50,9 +46,8 @@ NEEDLES × HAYSTACK, the slices, and the time.
 Flags:
   --left COL           needle column to compare
   --right COL          haystack column to compare
-  -o, --out FILE       output file (.csv, .tsv, .xlsx); written atomically
   --scorer S           token_set (default), token_sort, ratio, partial, jaro_winkler
-  --threshold T        smallest score kept, 0–100 (default 80)
+  --threshold T        smallest score kept, above 0 and at most 100 (default 80)
   --top K              matches kept per needle (default 1)
   --normalize N        default: NFKC, lower case, punctuation to spaces (rapidfuzz's
                        default_process); none: compare the text as it is
@@ -60,6 +55,7 @@ Flags:
   --brute-force        score every pair (to check or time the index; reads
                        HAYSTACK whole)
 
+` + ioFlagsHelp + `
 ` + engineFlagsHelp + `  (match never spills: --spill-dir is accepted and unused)
 
 ` + readerFlagsHelp + `
@@ -75,111 +71,65 @@ Examples:
 func runMatch(ctx context.Context, e *env, args []string) error {
 	c := findCommand("match")
 	fs := newFlags(c, e)
-	var rf readerFlags
-	rf.register(fs)
+	var v verbFlags
+	v.register(fs)
 	leftOn := fs.String("left", "", "")
 	rightOn := fs.String("right", "", "")
-	var out string
-	fs.StringVar(&out, "o", "", "")
-	fs.StringVar(&out, "out", "", "")
 	scorer := fs.String("scorer", "token_set", "")
 	thr := fs.Float64("threshold", 80, "")
 	top := fs.Int("top", 1, "")
 	normName := fs.String("normalize", "default", "")
 	keep := fs.Bool("keep-unmatched", false, "")
-	var ef engineFlags
-	ef.register(fs)
 	brute := fs.Bool("brute-force", false, "")
 	pos, err := parseFlags(fs, c, e, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 2 {
-		return usagef("match: want NEEDLES and HAYSTACK, got %d arguments", len(pos))
+		return usagef("match: want NEEDLES and HAYSTACK, got %d arguments (quote a glob so that it stays one argument)", len(pos))
 	}
 	if *leftOn == "" || *rightOn == "" {
 		return usagef("match: --left COL and --right COL are required")
 	}
-	if out == "" {
-		return usagef("match: -o OUT is required")
-	}
-	sc, ok := fuzzy.ParseScorer(*scorer)
-	if !ok {
+	if _, ok := fuzzy.ParseScorer(*scorer); !ok {
 		return usagef("match: --scorer %q: want token_set, token_sort, ratio, partial or jaro_winkler", *scorer)
 	}
-	if *thr < 0 || *thr > 100 {
-		return usagef("match: --threshold %v: want 0–100", *thr)
+	if *thr <= 0 || *thr > 100 {
+		return usagef("match: --threshold %v: want a score above 0, at most 100", *thr)
 	}
 	if *top < 1 {
 		return usagef("match: --top %d: want at least 1", *top)
 	}
-	var norm fuzzy.Normalize
+	m := &pipeline.MatchSpec{Left: "needles", Right: "haystack", LeftOn: *leftOn, RightOn: *rightOn,
+		Scorer: *scorer, Threshold: *thr, Top: *top, KeepUnmatched: *keep, BruteForce: *brute}
 	switch *normName {
 	case "default":
-		norm = fuzzy.NFKC | fuzzy.DefaultProcess
 	case "none":
+		m.NoNormalize = true
 	default:
 		return usagef("match: --normalize %q: want default or none", *normName)
 	}
-	mem, err := ef.apply()
+	p := v.plan("match", pipeline.Step{Match: m}, v.input("needles", pos[0]), v.input("haystack", pos[1]))
+	opt, done, err := v.options(e)
 	if err != nil {
 		return err
 	}
-	ropt, err := rf.options()
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	left, err := readers.ReadAll(readers.Open(ctx, pos[0], ropt))
-	if err != nil {
-		return err
-	}
-	read := time.Since(start)
-	var st fuzzy.Stats
-	popt, done := ef.parallelOptions(e, mem)
-	opt := fuzzy.Options{LeftOn: *leftOn, RightOn: *rightOn, Scorer: sc, Threshold: *thr, Top: *top,
-		Normalize: norm, Workers: ef.workers, MemoryBudget: mem, KeepUnmatched: *keep, Stats: &st,
-		Progress: popt.Progress}
-	var res *frame.Frame
-	if *brute {
-		right, err := readers.ReadAll(readers.Open(ctx, pos[1], ropt))
-		if err != nil {
-			done()
-			return err
-		}
-		res, err = fuzzy.BruteForce(ctx, left, right, opt)
-	} else {
-		res, err = fuzzy.JoinStream(ctx, left, func(cols []string) parallel.Source {
-			o := ropt
-			if cols != nil {
-				o.Columns = cols
-			}
-			return readers.Open(ctx, pos[1], o)
-		}, opt)
-	}
+	res, err := pipeline.Run(ctx, p, opt)
 	done()
 	if err != nil {
 		return err
 	}
-	matched := time.Since(start) - read
-	w, err := writers.Create(out, writers.Options{})
-	if err != nil {
-		return err
+	if !v.quiet {
+		for _, s := range res.Steps {
+			if s.Name == "match" {
+				fmt.Fprintf(e.stderr, "sluice: match: %s\n", s.Note)
+			}
+		}
+		for _, o := range res.Outputs {
+			if o.Path != "-" {
+				fmt.Fprintf(e.stderr, "sluice: wrote %s to %s\n", plural(o.Rows, "row"), o.Path)
+			}
+		}
 	}
-	if err := w.Write(res); err != nil {
-		w.Abort()
-		return err
-	}
-	if err := w.Close(); err != nil {
-		return err
-	}
-	frac := 0.0
-	if st.Pairs > 0 {
-		frac = float64(st.Comparisons) / float64(st.Pairs)
-	}
-	fmt.Fprintf(e.stderr, "sluice: matched %d of %d needles against %d names (%s, threshold %g): scored %d of %d pairs (%.4f%%); index in %s (largest %.0f MiB); read needles %.1fs, match %.1fs, total %.1fs; wrote %s\n",
-		st.Matched, st.LeftRows, st.RightRows, sc, *thr, st.Comparisons, st.Pairs, 100*frac,
-		plural(int64(st.Slices), "slice"), float64(st.IndexBytes)/(1<<20),
-		read.Seconds(), matched.Seconds(), time.Since(start).Seconds(), plural(int64(res.NumRows()), "row"))
 	return nil
 }

@@ -12,7 +12,7 @@ func init() {
 	register(&command{
 		name:    "run",
 		summary: "run a pipeline spec file (YAML)",
-		usage: `Usage: sluice run SPEC.yaml [--data-dir D] [--out PATH] [--workers N]
+		usage: `Usage: sluice run SPEC.yaml [--data-dir D] [-o PATH] [flags]
 
 Validates the spec (unknown inputs, columns, functions, type errors and
 cycles are reported with the spec's line before any data is processed), then
@@ -24,16 +24,18 @@ Relative paths in the spec are resolved against --data-dir if given,
 otherwise against the spec file's directory.
 
 Flags:
-  --data-dir D   directory for relative input and output paths
-  --out PATH     write the (single) output here instead
-  --quiet        no summary on stderr
-  --verbose      per-input and per-step rows, time and pushdowns on stderr
+  --data-dir D        directory for relative input and output paths
+  -o, --out PATH      write the (single) output here instead; - for standard output
+  --format F          the output's format (csv, tsv, json, ndjson, xlsx, parquet)
+  --quiet             no summary on stderr
+  --verbose           per-input and per-step rows, time and pushdowns on stderr
 
 ` + engineFlagsHelp + `
 Examples:
   sluice gen w1 --scale S --out data
   sluice run w1-features.yaml --data-dir data
-  sluice run w1-features.yaml --data-dir data --out features.xlsx
+  sluice run w1-features.yaml --data-dir data -o features.xlsx
+  sluice run w1-features.yaml --data-dir data -o - --format json
 `,
 		run: runRun,
 	})
@@ -46,6 +48,11 @@ Validates the spec and prints what would be read (projected columns,
 pushed-down filters, semi-join reductions), how each step runs, and what is
 written. Reads only each input's header and type-inference sample.
 
+Flags:
+  --data-dir D        directory for relative input and output paths
+  -o, --out PATH      explain with this output path instead
+
+` + engineFlagsHelp + `
 Example:
   sluice explain w1-features.yaml --data-dir data
 `,
@@ -57,9 +64,11 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	c := findCommand("run")
 	fs := newFlags(c, e)
 	dataDir := fs.String("data-dir", "", "")
-	out := fs.String("out", "", "")
-	var ef engineFlags
-	ef.register(fs)
+	var v verbFlags
+	v.ef.register(fs)
+	fs.StringVar(&v.out, "o", "", "")
+	fs.StringVar(&v.out, "out", "", "")
+	fs.StringVar(&v.format, "format", "", "")
 	quiet := fs.Bool("quiet", false, "")
 	verbose := fs.Bool("verbose", false, "")
 	pos, err := parseFlags(fs, c, e, args)
@@ -74,15 +83,16 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	budget, err := ef.apply()
+	out := v.out
+	opt, done, err := v.options(e)
 	if err != nil {
 		return err
 	}
+	opt.DataDir = *dataDir
+	opt.Out = out // "" keeps the spec's outputs
 	start := time.Now()
-	ui := newProgressUI(ef.progress, e.stderr)
-	res, err := pipeline.Run(ctx, plan, pipeline.Options{DataDir: *dataDir, Out: *out, Workers: ef.workers,
-		MemoryBudget: budget, SpillDir: ef.spillDir, Progress: ui.update})
-	ui.wait()
+	res, err := pipeline.Run(ctx, plan, opt)
+	done()
 	if err != nil {
 		return err
 	}
@@ -90,9 +100,15 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		for _, s := range res.Steps {
 			fmt.Fprintf(e.stderr, "sluice: %-12s %10d rows %8.3fs  %s\n", s.Name, s.Rows, s.Elapsed.Seconds(), s.Note)
 		}
+		if res.Budget != nil {
+			fmt.Fprintf(e.stderr, "sluice: memory budget %s, peak held by operators %s\n", sizeString(res.Budget.Limit()), sizeString(res.Budget.Peak()))
+		}
 	}
 	if !*quiet {
 		for _, o := range res.Outputs {
+			if o.Path == "-" {
+				continue
+			}
 			fmt.Fprintf(e.stderr, "sluice: wrote %s to %s in %.2fs\n", plural(o.Rows, "row"), o.Path, time.Since(start).Seconds())
 		}
 	}
@@ -103,9 +119,10 @@ func runExplain(ctx context.Context, e *env, args []string) error {
 	c := findCommand("explain")
 	fs := newFlags(c, e)
 	dataDir := fs.String("data-dir", "", "")
-	out := fs.String("out", "", "")
-	var ef engineFlags
-	ef.register(fs)
+	var v verbFlags
+	v.ef.register(fs)
+	fs.StringVar(&v.out, "o", "", "")
+	fs.StringVar(&v.out, "out", "", "")
 	pos, err := parseFlags(fs, c, e, args)
 	if err != nil {
 		return err
@@ -114,13 +131,30 @@ func runExplain(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	budget, err := ef.apply()
-	if err != nil {
-		return err
-	}
 	plan, err := pipeline.Load(spec)
 	if err != nil {
 		return err
 	}
-	return pipeline.Explain(ctx, plan, pipeline.Options{DataDir: *dataDir, Out: *out, MemoryBudget: budget}, e.stdout)
+	v.ef.progress = "never"
+	opt, done, err := v.options(e)
+	if err != nil {
+		return err
+	}
+	done()
+	opt.DataDir = *dataDir
+	opt.Out = v.out
+	return pipeline.Explain(ctx, plan, opt, e.stdout)
+}
+
+// sizeString formats a byte count with a binary unit.
+func sizeString(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/sluicedata/sluice/parallel"
-	"github.com/sluicedata/sluice/pipeline"
 )
 
 // engineFlags are the flags of every verb that computes: --workers, --mem,
@@ -71,9 +70,7 @@ func (g *engineFlags) parallelOptions(e *env, mem int64) (opt parallel.Options, 
 	if ui == nil {
 		return opt, func() {}
 	}
-	opt.Progress = func(p parallel.Progress) {
-		ui.update(pipeline.Progress{Phase: p.Phase, Rows: p.Rows, Done: p.Done})
-	}
+	opt.Progress = ui.update
 	return opt, ui.wait
 }
 

@@ -21,7 +21,7 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	// SLUICE_CPUPROFILE=FILE writes a CPU profile of the run (for go tool pprof)
 	if path := os.Getenv("SLUICE_CPUPROFILE"); path != "" {
 		if f, err := os.Create(path); err == nil {
@@ -31,7 +31,7 @@ func main() {
 			}
 		}
 	}
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	err := runIO(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if path := os.Getenv("SLUICE_CPUPROFILE"); path != "" {
 		pprof.StopCPUProfile()
@@ -57,18 +57,54 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.As(err, new(usageError)):
 		fmt.Fprintf(stderr, "sluice: %v\nRun 'sluice help' for usage.\n", err)
 		return 2
+	case errors.As(err, new(signalError)):
+		var se signalError
+		errors.As(err, &se)
+		fmt.Fprintf(stderr, "sluice: %v: stopped, nothing written\n", se.sig)
+		return 128 + int(se.sig)
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "sluice: interrupted")
-		return 1
+		return 130
 	default:
 		fmt.Fprintf(stderr, "sluice: %v\n", err)
 		return 1
 	}
 }
 
+// signalError is the cause of a run stopped by a signal; the exit status
+// is 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM), as
+// shells expect.
+type signalError struct{ sig syscall.Signal }
+
+func (e signalError) Error() string { return "stopped by " + e.sig.String() }
+
+// signalContext is cancelled, with a signalError as its cause, by SIGINT
+// or SIGTERM. A second signal exits at once.
+func signalContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig, ok := <-ch
+		if !ok {
+			return
+		}
+		s := sig.(syscall.Signal)
+		cancel(signalError{s})
+		if _, ok := <-ch; ok {
+			os.Exit(128 + int(s))
+		}
+	}()
+	return ctx, func() { signal.Stop(ch); close(ch); cancel(nil) }
+}
+
 // env is what a command gets besides its arguments.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
+	// stdinFile, if set, holds what came on standard input (for commands
+	// that read it twice); every run reads it afresh
+	stdinFile string
 }
 
 type command struct {
@@ -92,14 +128,25 @@ func findCommand(name string) *command {
 	return nil
 }
 
-// run executes one sluice invocation; it never calls os.Exit.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
+// run executes one sluice invocation with an empty standard input.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runIO(ctx, args, strings.NewReader(""), stdout, stderr)
+}
+
+// runIO executes one sluice invocation; it never calls os.Exit. An error
+// from a cancelled context is its cause (the signal that stopped it).
+func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error: %v (please report it)\n%s", r, debug.Stack())
 		}
+		if err != nil && errors.Is(err, context.Canceled) {
+			if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+				err = fmt.Errorf("%w (%w)", cause, err)
+			}
+		}
 	}()
-	e := &env{stdout: stdout, stderr: stderr}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		printHelp(stderr)
 		return usagef("no command given")
@@ -138,7 +185,7 @@ Commands:
 	slices.SortFunc(sorted, func(a, b *command) int { return strings.Compare(a.name, b.name) })
 	for _, c := range sorted {
 		if c.summary != "" {
-			fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+			fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 		}
 	}
 	fmt.Fprint(w, `

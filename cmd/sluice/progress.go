@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/sluicedata/sluice/pipeline"
+	"github.com/sluicedata/sluice/parallel"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 )
@@ -47,8 +47,8 @@ func newProgressUI(mode string, stderr io.Writer) *progressUI {
 	return &progressUI{p: mpb.New(opts...), bars: map[string]*mpb.Bar{}, rows: map[string]*atomic.Int64{}}
 }
 
-// update is a pipeline.Options.Progress callback.
-func (u *progressUI) update(pr pipeline.Progress) {
+// update is a parallel.Options.Progress callback.
+func (u *progressUI) update(pr parallel.Progress) {
 	if u == nil {
 		return
 	}
@@ -74,7 +74,7 @@ func (u *progressUI) update(pr pipeline.Progress) {
 
 // byteBar draws a read of known size: a bar over the input's bytes with
 // rows, MB/s and an ETA. Called with u.mu held.
-func (u *progressUI) byteBar(pr pipeline.Progress) {
+func (u *progressUI) byteBar(pr parallel.Progress) {
 	b, ok := u.bars[pr.Phase]
 	if !ok {
 		rows := new(atomic.Int64)
