@@ -258,7 +258,8 @@ func (e *exec) spillDir() (*spill.Dir, error) {
 	return e.dir, nil
 }
 
-// closeHook, if set (by tests), sees every call's budget at its end.
+// closeHook, if set (by tests), sees every call's budget at its end (used
+// is 0 for a shared budget, which other calls' reservations are part of).
 var closeHook func(name string, used, peak, limit int64)
 
 // finish ends an operator call whose result is *err: it removes the spill
@@ -285,7 +286,11 @@ func (e *exec) close() error {
 	e.dirMu.Lock()
 	defer e.dirMu.Unlock()
 	if closeHook != nil {
-		closeHook(e.name, e.budget.Used(), e.budget.Peak(), e.budget.Limit())
+		used := e.budget.Used()
+		if e.opt.Budget != nil {
+			used = 0 // a shared budget also holds other calls' bytes
+		}
+		closeHook(e.name, used, e.budget.Peak(), e.budget.Limit())
 	}
 	if e.dir != nil {
 		if err := e.dir.Remove(); err != nil {

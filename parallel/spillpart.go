@@ -102,6 +102,9 @@ func (e *exec) forChunks(ctx context.Context, b *buffered, cost func(c *frame.Fr
 		i    int
 		cost int64
 	}
+	// whatever of b is not handed out (an error stopped the loop) gives
+	// its reservation back
+	defer b.release(e)
 	g, gctx := errgroup.WithContext(ctx)
 	jobs := make(chan job)
 	// inflight counts chunks handed out and not yet released: waiting for
@@ -328,6 +331,7 @@ func splitChunk(c *frame.Frame, keys []string, np, level int, pw *partWriters) (
 func (e *exec) spillPartitions(ctx context.Context, b *buffered, keys []string, np int, ord, name string) ([]*spill.File, error) {
 	bufs := int64(np) * spill.WriteBuffer
 	if err := e.reserveNow(bufs, fmt.Sprintf("%d spill file buffers", np)); err != nil {
+		b.release(e)
 		return nil, err
 	}
 	defer e.budget.Release(bufs)
@@ -550,5 +554,6 @@ func (e *exec) runChunkBytes() int64 {
 }
 
 // minSplitRows is the smallest chunk forChunks halves when its cost does
-// not fit in what is left of the budget.
-const minSplitRows = 256
+// not fit in what is left of the budget: any chunk of more than one row
+// (a hundred rows of long strings can be a good part of a small budget).
+const minSplitRows = 1
