@@ -380,3 +380,19 @@ func sortByOrd(f *frame.Frame, name string) (*frame.Frame, error) {
 	}
 	return f.Sort(frame.Asc(name))
 }
+
+// NoSpaceError is the error (wrapped in the operator's) of a spill that
+// ran out of disk space: its message is one line naming the directory and
+// about how much the spill needed, "no space left on /tmp (spill needed
+// ~1.2 GiB); …". The spill directory is removed before the error is
+// returned. Find it with errors.As; errors.Is(err, syscall.ENOSPC) holds
+// too.
+type NoSpaceError = spill.NoSpaceError
+
+// SweepSpill removes the spill directories under dir ("" means
+// os.TempDir(), the default Options.SpillDir) that processes killed before
+// they could clean up left behind, and returns their paths. Directories of
+// runs still going — in this process or another — are left alone. Every
+// operator's first spill under a directory sweeps it once per process
+// anyway; SweepSpill is for a `clean` command.
+func SweepSpill(dir string) ([]string, error) { return spill.Sweep(dir) }
