@@ -34,7 +34,9 @@ type buffered struct {
 // buffer pulls chunks from src until more than threshold bytes are held,
 // the budget has no room for the next chunk (it is then held as the
 // pending head, see pending), or src ends. The first chunk is always
-// taken (it must fit the budget now). The caller must call b.release and
+// pulled (its schema is b.schema), and held as pending too when it does
+// not fit or exceeds threshold: the operator then streams and spills,
+// where forChunks splits a chunk too big for what is free. The caller must call b.release and
 // b.stop.
 func (e *exec) buffer(ctx context.Context, src Source, threshold int64, side string) (*buffered, error) {
 	next, stop := iter.Pull2(src)
@@ -56,16 +58,13 @@ func (e *exec) buffer(ctx context.Context, src Source, threshold int64, side str
 			b.schema = c.Head(0)
 		}
 		s := spill.SizeOf(c)
-		if !e.budget.TryAcquire(s) {
-			if b.rows > 0 || len(b.chunks) > 0 {
-				// no room: the rest streams (the caller spills); this
-				// chunk goes first, unreserved until it is handed out
-				b.pending = c
-				break
-			}
-			if err := e.reserveNow(s, side+"first chunk"); err != nil {
-				return b, err
-			}
+		if (len(b.chunks) == 0 && s > threshold && c.NumRows() > 0) || !e.budget.TryAcquire(s) {
+			// no room, or a first chunk already past the threshold: the
+			// rest streams (the caller spills); this chunk goes first,
+			// unreserved until it is handed out (holding it reserved
+			// would only starve the spill's own buffers)
+			b.pending = c
+			break
 		}
 		b.size += s
 		b.rows += int64(c.NumRows())
@@ -504,6 +503,13 @@ func (e *exec) chooseParts(seen, factor int64) int {
 	want := int(min(4*max(seen, 1)*factor/perWorker+1, 1<<12))
 	maxBufs := int(max(e.sizing()/4/spill.WriteBuffer, 2))
 	return max(2, min(max(want, 64), maxBufs, 256))
+}
+
+// fitParts caps a number of spill partitions so that their file buffers
+// take at most half of what is free now (other operators sharing the
+// budget may hold most of it), and at least 2.
+func (e *exec) fitNP(np int) int {
+	return max(2, min(np, int(e.free()/2/spill.WriteBuffer)))
 }
 
 // loadPart reads side i of a partition into one frame ordered by ord.
