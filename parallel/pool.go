@@ -91,20 +91,24 @@
 // never hangs. The smallest budget that succeeded:
 //
 //	operator                       uniform  skewed   fanout   wide
-//	Filter, MapChunks, Spool       256 KiB  256 KiB  256 KiB  256 KiB
-//	Sort                           256 KiB  256 KiB  256 KiB  1 MiB
-//	GroupBy, Distinct, GroupApply  256 KiB  2 MiB    256 KiB  512 KiB
-//	Join (right side built)        256 KiB  2 MiB    256 KiB  1 MiB
-//	Join (OrderByRight)            256 KiB  4 MiB    512 KiB  512 KiB
-//	Write (of a GroupBy)           256 KiB  2 MiB    256 KiB  512 KiB
+//	Filter, MapChunks, Spool, Sort 256 KiB  256 KiB  256 KiB  256 KiB
+//	GroupBy, Distinct, GroupApply  256 KiB  2 MiB    256 KiB  256 KiB
+//	Join (right side built)        256 KiB  2 MiB    256 KiB  512 KiB
+//	Join (OrderByRight, not semi
+//	  or anti)                     256 KiB  4 MiB    512 KiB  512 KiB
+//	Write (of a GroupBy)           256 KiB  2 MiB    256 KiB  256 KiB
+//	Filter→Join→GroupBy→Sort on
+//	  one shared Budget            512 KiB  128 MiB  4 MiB    512 KiB
+//
+// (The chain's skewed join makes one 33 MB group.)
 //
 // In general: the streaming operators (Filter, MapChunks, Spool, Write)
-// need a chunk; Sort needs a few chunks per run (a chunk of long strings
-// can be hundreds of KB); the key-grouped operators need their largest
-// group three times over (GroupBy, Distinct, GroupApply: the skewed key
-// above is 540 KB), and Join its largest key's rows on both sides four
-// times over, plus 32 KiB per spill partition file (at least two). Below
-// that they fail with an error wrapping ErrBudget that names the key.
+// and Sort need a few rows (chunks too big for what is free are cut); the
+// key-grouped operators need their largest group three times over
+// (GroupBy, Distinct, GroupApply: the skewed key above is 540 KB), and
+// Join its largest key's rows on both sides four times over, plus 32 KiB
+// per spill partition file (at least two). Below that they fail with an
+// error wrapping ErrBudget that names the key.
 // Under 256 KiB nothing is promised.
 //
 // # Crashes and full disks
