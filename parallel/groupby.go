@@ -124,6 +124,15 @@ func groupByTo(ctx context.Context, src Source, keys []string, aggs []frame.Agg,
 			break
 		}
 	}
+	if k < 0 && b.schema != nil && b.schema.NumCols() > 0 {
+		// no rows at all (an empty first chunk that went the spilling
+		// way): no groups, with the in-memory result's columns
+		g, err := b.schema.GroupBy(keys...).Agg(aggs...)
+		if err != nil {
+			return err
+		}
+		return emit(g)
+	}
 	if k < 0 {
 		return fmt.Errorf("parallel: group by: internal error: no runs")
 	}
