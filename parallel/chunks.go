@@ -94,7 +94,10 @@ func (s *Spool) fill() error {
 			}
 			s.rows += int64(c.NumRows())
 			size := spill.SizeOf(c)
-			if w == nil && (s.held+size <= capBytes || len(s.mem) == 0) && e.budget.TryAcquire(size) {
+			// in memory only within a quarter of what was free: a spool
+			// holds its chunks until Close, and a first chunk as big as
+			// the budget would starve every operator after it
+			if w == nil && s.held+size <= capBytes && e.budget.TryAcquire(size) {
 				s.mem = append(s.mem, c)
 				s.held += size
 				continue

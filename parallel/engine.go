@@ -258,7 +258,8 @@ func (e *exec) spillDir() (*spill.Dir, error) {
 	return e.dir, nil
 }
 
-// closeHook, if set (by tests), sees every call's budget at its end.
+// closeHook, if set (by tests), sees every call's budget at its end (used
+// is 0 for a shared budget, which other calls' reservations are part of).
 var closeHook func(name string, used, peak, limit int64)
 
 // finish ends an operator call whose result is *err: it removes the spill
@@ -285,7 +286,11 @@ func (e *exec) close() error {
 	e.dirMu.Lock()
 	defer e.dirMu.Unlock()
 	if closeHook != nil {
-		closeHook(e.name, e.budget.Used(), e.budget.Peak(), e.budget.Limit())
+		used := e.budget.Used()
+		if e.opt.Budget != nil {
+			used = 0 // a shared budget also holds other calls' bytes
+		}
+		closeHook(e.name, used, e.budget.Peak(), e.budget.Limit())
 	}
 	if e.dir != nil {
 		if err := e.dir.Remove(); err != nil {
@@ -375,3 +380,19 @@ func sortByOrd(f *frame.Frame, name string) (*frame.Frame, error) {
 	}
 	return f.Sort(frame.Asc(name))
 }
+
+// NoSpaceError is the error (wrapped in the operator's) of a spill that
+// ran out of disk space: its message is one line naming the directory and
+// about how much the spill needed, "no space left on /tmp (spill needed
+// ~1.2 GiB); …". The spill directory is removed before the error is
+// returned. Find it with errors.As; errors.Is(err, syscall.ENOSPC) holds
+// too.
+type NoSpaceError = spill.NoSpaceError
+
+// SweepSpill removes the spill directories under dir ("" means
+// os.TempDir(), the default Options.SpillDir) that processes killed before
+// they could clean up left behind, and returns their paths. Directories of
+// runs still going — in this process or another — are left alone. Every
+// operator's first spill under a directory sweeps it once per process
+// anyway; SweepSpill is for a `clean` command.
+func SweepSpill(dir string) ([]string, error) { return spill.Sweep(dir) }

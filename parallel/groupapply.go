@@ -44,33 +44,33 @@ func GroupApply(ctx context.Context, src Source, keys []string, fn func(key, gro
 		defer emitMu.Unlock()
 		return emit(f)
 	}
-	if len(b.chunks) > 0 {
-		if _, err := b.chunks[0].Head(0).Select(keys...); err != nil {
+	if b.schema != nil && b.schema.NumCols() > 0 {
+		if _, err := b.schema.Select(keys...); err != nil {
 			b.release(e)
 			return fmt.Errorf("parallel: group apply: %w", err)
 		}
 	}
-	if b.done && (!opt.ForceSpill || b.rows == 0) {
+	// in memory when all of it is buffered and its working space fits
+	// what is free now; otherwise it spills
+	extra := b.size
+	if b.done && (!opt.ForceSpill || b.rows == 0) && e.budget.TryAcquire(extra) {
 		all, err := b.all()
 		if err == nil && all.NumRows() > 0 {
 			all, err = withOrd(all, ordCol, 0)
 		}
 		if err == nil && all.NumRows() > 0 {
-			extra := b.size
-			if err = e.reserveNow(extra, "in-memory group apply"); err == nil {
-				var outs []*frame.Frame
-				outs, err = applyGroups(ctx, all, keys, fn, opt, lockedEmit)
-				e.budget.Release(extra)
-				for _, o := range outs {
-					if err == nil {
-						o, err = o.Drop(ordCol)
-					}
-					if err == nil {
-						err = emit(o)
-					}
+			var outs []*frame.Frame
+			outs, err = applyGroups(ctx, all, keys, fn, opt, lockedEmit)
+			for _, o := range outs {
+				if err == nil {
+					o, err = o.Drop(ordCol)
+				}
+				if err == nil {
+					err = emit(o)
 				}
 			}
 		}
+		e.budget.Release(extra)
 		b.release(e)
 		return err
 	}

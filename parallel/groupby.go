@@ -50,26 +50,30 @@ func groupByTo(ctx context.Context, src Source, keys []string, aggs []frame.Agg,
 	if err != nil {
 		return err
 	}
-	if len(b.chunks) > 0 {
+	if b.schema != nil && b.schema.NumCols() > 0 {
 		// validate before spilling anything
-		if _, _, err := b.chunks[0].Head(0).GroupBy(keys...).AggRows([]int32{}, aggs...); err != nil {
+		if _, _, err := b.schema.GroupBy(keys...).AggRows([]int32{}, aggs...); err != nil {
 			b.release(e)
 			return err
 		}
 	}
-	if b.done && (!opt.ForceSpill || b.rows == 0) {
+	// in memory when all of it is buffered and its working space fits
+	// what is free now; otherwise (other operators of a shared budget
+	// hold the rest) it spills
+	extra := int64(groupFactor-1) * b.size
+	if b.done && (!opt.ForceSpill || b.rows == 0) && (b.rows == 0 || e.budget.TryAcquire(extra)) {
+		if b.rows == 0 {
+			extra = 0
+		}
 		all, err := b.all()
 		if err == nil && all.NumCols() == 0 {
 			err = fmt.Errorf("parallel: group by: empty input (no columns)")
 		}
 		var g *frame.Frame
 		if err == nil {
-			extra := int64(groupFactor-1) * b.size
-			if err = e.reserveNow(extra, "in-memory group by"); err == nil {
-				g, err = Agg(ctx, all.GroupBy(keys...), aggs, opt)
-				e.budget.Release(extra)
-			}
+			g, err = Agg(ctx, all.GroupBy(keys...), aggs, opt)
 		}
+		e.budget.Release(extra)
 		b.release(e)
 		if err != nil {
 			return err
@@ -120,6 +124,15 @@ func groupByTo(ctx context.Context, src Source, keys []string, aggs []frame.Agg,
 			break
 		}
 	}
+	if k < 0 && b.schema != nil && b.schema.NumCols() > 0 {
+		// no rows at all (an empty first chunk that went the spilling
+		// way): no groups, with the in-memory result's columns
+		g, err := b.schema.GroupBy(keys...).Agg(aggs...)
+		if err != nil {
+			return err
+		}
+		return emit(g)
+	}
 	if k < 0 {
 		return fmt.Errorf("parallel: group by: internal error: no runs")
 	}
@@ -131,7 +144,7 @@ func groupByTo(ctx context.Context, src Source, keys []string, aggs []frame.Agg,
 // partition whose working set would not fit: the first half of every
 // key-grouped out-of-core operator (group by, distinct, group apply).
 func (e *exec) keyPartitions(ctx context.Context, b *buffered, keys []string, phase string) ([]part, error) {
-	np := e.chooseParts(b.size, groupFactor)
+	np := e.fitNP(e.chooseParts(b.size, groupFactor))
 	files, err := e.spillPartitions(ctx, b, keys, np, ordCol, phase)
 	if err != nil {
 		return nil, err

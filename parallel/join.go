@@ -137,21 +137,20 @@ func joinTo(ctx context.Context, left, right Source, how frame.JoinType, on fram
 		pb.release(e)
 		return err
 	}
-	if bb.done && !opt.ForceSpill {
-		return e.broadcastJoin(ctx, s, bb, pb, emit)
+	// broadcast when the whole build side is buffered and concatenating
+	// it (briefly twice) fits what is free now; otherwise (other
+	// operators of a shared budget hold the rest) the join spills
+	if bb.done && !opt.ForceSpill && e.budget.TryAcquire(bb.size) {
+		return e.broadcastJoin(ctx, s, bb, pb, l0, r0, emit)
 	}
 	return e.graceJoin(ctx, s, bb, pb, l0, r0, emit)
 }
 
 // broadcastJoin builds an index on the whole build side bb and streams the
 // probe side pb through it.
-func (e *exec) broadcastJoin(ctx context.Context, s *joinSides, bb, pb *buffered, emit func(*frame.Frame) error) error {
-	// concatenating the build chunks holds them twice for a moment
-	if err := e.reserveNow(bb.size, "concatenating the build side"); err != nil {
-		bb.release(e)
-		pb.release(e)
-		return err
-	}
+// The caller has reserved bb.size more bytes for the concatenation. When
+// the index does not fit what is free, it falls back to graceJoin.
+func (e *exec) broadcastJoin(ctx context.Context, s *joinSides, bb, pb *buffered, l0, r0 *frame.Frame, emit func(*frame.Frame) error) error {
 	build, err := bb.all()
 	e.budget.Release(bb.size)
 	held := bb.size
@@ -162,12 +161,14 @@ func (e *exec) broadcastJoin(ctx context.Context, s *joinSides, bb, pb *buffered
 		return err
 	}
 	ix, err := frame.NewJoinIndex(build, s.bkeys...)
+	if err == nil && !e.budget.TryAcquire(ix.Size()) {
+		// no room for the index: spill both sides instead, the build
+		// side as the one chunk it now is (still reserved)
+		bb.chunks = []*frame.Frame{build}
+		return e.graceJoin(ctx, s, bb, pb, l0, r0, emit)
+	}
 	if err == nil {
 		held += ix.Size()
-		err = e.reserveNow(ix.Size(), "the join's hash index")
-		if err != nil {
-			held -= ix.Size()
-		}
 	}
 	defer func() { e.budget.Release(held) }()
 	if err != nil {
@@ -309,7 +310,7 @@ func pullOrNil(b *buffered) func() (*frame.Frame, error, bool) {
 // partition pairs, merging their runs back into the join's order.
 func (e *exec) graceJoin(ctx context.Context, s *joinSides, bb, pb *buffered, l0, r0 *frame.Frame, emit func(*frame.Frame) error) error {
 	how, on, jopts := s.how, s.on, s.jopts
-	np := e.chooseParts(bb.size+pb.size, joinFactor)
+	np := e.fitNP(e.chooseParts(bb.size+pb.size, joinFactor))
 	lb, rb := pb, bb
 	if s.probeRight {
 		lb, rb = bb, pb

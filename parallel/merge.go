@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/internal/spill"
@@ -267,7 +268,7 @@ func compareCells(a *frame.Column, i int, b *frame.Column, j int, desc bool) int
 	var c int
 	switch a.Type() {
 	case frame.Float64:
-		c = cmp.Compare(a.Float64s()[i], b.Float64s()[j])
+		c = cmp.Compare(floatKey(a.Float64s()[i]), floatKey(b.Float64s()[j]))
 	case frame.String:
 		c = bytes.Compare(a.StrBytes(i), b.StrBytes(j))
 	case frame.Bool:
@@ -286,6 +287,19 @@ func compareCells(a *frame.Column, i int, b *frame.Column, j int, desc bool) int
 		c = -c
 	}
 	return c
+}
+
+// floatKey maps a float to the unsigned key frame.Sort orders it by: -0
+// equals 0, and NaN sorts above +Inf (below -Inf with its sign bit set), so
+// the runs frame.Sort makes and the merge of them agree on one total order.
+// (cmp.Compare puts NaN first: a merge by it scrambled the runs' rows once
+// a descending key held NaN.)
+func floatKey(x float64) uint64 {
+	b := math.Float64bits(x + 0)
+	if b&(1<<63) != 0 {
+		return ^b
+	}
+	return b | 1<<63
 }
 
 // keyCmp orders rows by sort keys (column indices and directions).

@@ -78,6 +78,48 @@
 // writer's; measured with the CLI on the OES data this was about 50–65 MiB
 // (see bench/ooc). A single group or join key larger than the budget fails
 // with an error wrapping [ErrBudget] that names the key and its size.
+//
+// # Smallest budgets
+//
+// What an operator needs at the least is measured by TestBudgetMatrix
+// (budget_matrix_test.go), which runs every operator at budgets of 256 KiB
+// to 256 MiB on four input shapes — 20,000 rows with 4,000 keys
+// ("uniform"), the same with one key holding half the rows ("skewed"),
+// 1,500 × 1,200 rows on 12 keys, each key matching about a hundred rows
+// ("fanout"), and 1,500 rows of 1–3 KB strings ("wide") — and checks that
+// each run gives the in-memory result or fails at once with ErrBudget,
+// never hangs. The smallest budget that succeeded:
+//
+//	operator                       uniform  skewed   fanout   wide
+//	Filter, MapChunks, Spool, Sort 256 KiB  256 KiB  256 KiB  256 KiB
+//	GroupBy, Distinct, GroupApply  256 KiB  2 MiB    256 KiB  256 KiB
+//	Join (right side built)        256 KiB  2 MiB    256 KiB  512 KiB
+//	Join (OrderByRight, not semi
+//	  or anti)                     256 KiB  4 MiB    512 KiB  512 KiB
+//	Write (of a GroupBy)           256 KiB  2 MiB    256 KiB  256 KiB
+//	Filter→Join→GroupBy→Sort on
+//	  one shared Budget            512 KiB  128 MiB  4 MiB    512 KiB
+//
+// (The chain's skewed join makes one 33 MB group.)
+//
+// In general: the streaming operators (Filter, MapChunks, Spool, Write)
+// and Sort need a few rows (chunks too big for what is free are cut); the
+// key-grouped operators need their largest group three times over
+// (GroupBy, Distinct, GroupApply: the skewed key above is 540 KB), and
+// Join its largest key's rows on both sides four times over, plus 32 KiB
+// per spill partition file (at least two). Below that they fail with an
+// error wrapping ErrBudget that names the key.
+// Under 256 KiB nothing is promised.
+//
+// # Crashes and full disks
+//
+// A spill directory is named sluice-spill-<pid>-<random> and holds a lock
+// file its process keeps locked while it runs. A process killed outright
+// cannot remove its directory; the first operator of the next run to spill
+// under the same SpillDir removes every such directory whose lock no live
+// process holds, and SweepSpill does the same on demand. A spill that
+// fills the disk fails with a [NoSpaceError], "no space left on DIR (spill
+// needed ~X)", after its directory is removed.
 package parallel
 
 import (

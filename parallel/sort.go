@@ -49,8 +49,7 @@ func sortTo(ctx context.Context, src Source, keys []frame.SortKey, emit func(*fr
 	}
 	var idx []int
 	var desc []bool
-	if len(b.chunks) > 0 {
-		c := b.chunks[0]
+	if c := b.schema; c != nil {
 		for _, k := range keys {
 			i, err := colIndex(c, k.Name)
 			if err != nil {
@@ -62,18 +61,16 @@ func sortTo(ctx context.Context, src Source, keys []frame.SortKey, emit func(*fr
 			desc = append(desc, k.Desc)
 		}
 	}
-	if b.done && (!opt.ForceSpill || b.rows == 0) {
+	extra := b.size + b.rows*sortScratch
+	if b.done && (!opt.ForceSpill || b.rows == 0) && e.budget.TryAcquire(extra) {
 		all, err := b.all()
 		var s *frame.Frame
 		if err == nil && all.NumCols() > 0 {
-			extra := b.size + int64(all.NumRows())*sortScratch
-			if err = e.reserveNow(extra, "in-memory sort"); err == nil {
-				s, err = all.Sort(keys...)
-				e.budget.Release(extra)
-			}
+			s, err = all.Sort(keys...)
 		} else if err == nil {
 			s = all
 		}
+		e.budget.Release(extra)
 		b.release(e)
 		if err != nil {
 			return err
@@ -148,13 +145,20 @@ func sortTo(ctx context.Context, src Source, keys []frame.SortKey, emit func(*fr
 				return err
 			}
 		}
-		pending := b.pending
-		b.pending = nil
-		if !b.done {
+		// queue holds chunks pulled and not yet reserved: the pending
+		// head, or the pieces of a chunk bigger than half a run
+		var queue []*frame.Frame
+		if b.pending != nil {
+			queue = append(queue, b.pending)
+			b.pending = nil
+		}
+		if !b.done || len(queue) > 0 {
 			for {
 				var c *frame.Frame
-				if pending != nil {
-					c, pending = pending, nil
+				if len(queue) > 0 {
+					c, queue = queue[0], queue[1:]
+				} else if b.done {
+					break
 				} else {
 					var err error
 					var ok bool
@@ -171,6 +175,16 @@ func sortTo(ctx context.Context, src Source, keys []frame.SortKey, emit func(*fr
 					}
 				}
 				s := spill.SizeOf(c)
+				if lim, rows := max(runBytes/2, 16<<10), c.NumRows(); s > lim && rows > 1 {
+					// a run must hold more than one chunk: cut it
+					step := max(1, int(int64(rows)*(lim/2)/s))
+					var pieces []*frame.Frame
+					for i := 0; i < rows; i += step {
+						pieces = append(pieces, c.Slice(i, i+step))
+					}
+					queue = append(pieces, queue...)
+					continue
+				}
 				if err := e.reserve(ctx, s, fmt.Sprintf("run %d chunk", n), busy.Load); err != nil {
 					e.budget.Release(held)
 					return err
@@ -248,22 +262,20 @@ func distinctTo(ctx context.Context, src Source, cols []string, emit func(*frame
 	if len(cols) == 0 {
 		cols = b.names
 	}
-	if len(b.chunks) > 0 {
-		if _, err := b.chunks[0].Head(0).Distinct(cols...); err != nil {
+	if b.schema != nil {
+		if _, err := b.schema.Distinct(cols...); err != nil {
 			b.release(e)
 			return err
 		}
 	}
-	if b.done && (!opt.ForceSpill || b.rows == 0) {
+	extra := b.size
+	if b.done && (!opt.ForceSpill || b.rows == 0) && e.budget.TryAcquire(extra) {
 		all, err := b.all()
 		var d *frame.Frame
 		if err == nil {
-			extra := b.size
-			if err = e.reserveNow(extra, "in-memory distinct"); err == nil {
-				d, err = all.Distinct(cols...)
-				e.budget.Release(extra)
-			}
+			d, err = all.Distinct(cols...)
 		}
+		e.budget.Release(extra)
 		b.release(e)
 		if err != nil {
 			return err

@@ -34,7 +34,9 @@ type buffered struct {
 // buffer pulls chunks from src until more than threshold bytes are held,
 // the budget has no room for the next chunk (it is then held as the
 // pending head, see pending), or src ends. The first chunk is always
-// taken (it must fit the budget now). The caller must call b.release and
+// pulled (its schema is b.schema), and held as pending too when it does
+// not fit or exceeds threshold: the operator then streams and spills,
+// where forChunks splits a chunk too big for what is free. The caller must call b.release and
 // b.stop.
 func (e *exec) buffer(ctx context.Context, src Source, threshold int64, side string) (*buffered, error) {
 	next, stop := iter.Pull2(src)
@@ -56,16 +58,13 @@ func (e *exec) buffer(ctx context.Context, src Source, threshold int64, side str
 			b.schema = c.Head(0)
 		}
 		s := spill.SizeOf(c)
-		if !e.budget.TryAcquire(s) {
-			if b.rows > 0 || len(b.chunks) > 0 {
-				// no room: the rest streams (the caller spills); this
-				// chunk goes first, unreserved until it is handed out
-				b.pending = c
-				break
-			}
-			if err := e.reserveNow(s, side+"first chunk"); err != nil {
-				return b, err
-			}
+		if (len(b.chunks) == 0 && s > threshold && c.NumRows() > 0) || !e.budget.TryAcquire(s) {
+			// no room, or a first chunk already past the threshold: the
+			// rest streams (the caller spills); this chunk goes first,
+			// unreserved until it is handed out (holding it reserved
+			// would only starve the spill's own buffers)
+			b.pending = c
+			break
 		}
 		b.size += s
 		b.rows += int64(c.NumRows())
@@ -102,6 +101,9 @@ func (e *exec) forChunks(ctx context.Context, b *buffered, cost func(c *frame.Fr
 		i    int
 		cost int64
 	}
+	// whatever of b is not handed out (an error stopped the loop) gives
+	// its reservation back
+	defer b.release(e)
 	g, gctx := errgroup.WithContext(ctx)
 	jobs := make(chan job)
 	// inflight counts chunks handed out and not yet released: waiting for
@@ -328,6 +330,7 @@ func splitChunk(c *frame.Frame, keys []string, np, level int, pw *partWriters) (
 func (e *exec) spillPartitions(ctx context.Context, b *buffered, keys []string, np int, ord, name string) ([]*spill.File, error) {
 	bufs := int64(np) * spill.WriteBuffer
 	if err := e.reserveNow(bufs, fmt.Sprintf("%d spill file buffers", np)); err != nil {
+		b.release(e)
 		return nil, err
 	}
 	defer e.budget.Release(bufs)
@@ -502,6 +505,13 @@ func (e *exec) chooseParts(seen, factor int64) int {
 	return max(2, min(max(want, 64), maxBufs, 256))
 }
 
+// fitParts caps a number of spill partitions so that their file buffers
+// take at most half of what is free now (other operators sharing the
+// budget may hold most of it), and at least 2.
+func (e *exec) fitNP(np int) int {
+	return max(2, min(np, int(e.free()/2/spill.WriteBuffer)))
+}
+
 // loadPart reads side i of a partition into one frame ordered by ord.
 func loadPart(ctx context.Context, f *spill.File, ord string) (*frame.Frame, error) {
 	if f == nil {
@@ -550,5 +560,6 @@ func (e *exec) runChunkBytes() int64 {
 }
 
 // minSplitRows is the smallest chunk forChunks halves when its cost does
-// not fit in what is left of the budget.
-const minSplitRows = 256
+// not fit in what is left of the budget: any chunk of more than one row
+// (a hundred rows of long strings can be a good part of a small budget).
+const minSplitRows = 1

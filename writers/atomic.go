@@ -3,11 +3,17 @@ package writers
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/sluicedata/sluice/internal/lockfile"
 )
 
 // atomicFile is a temporary file renamed over its destination on commit.
@@ -18,11 +24,126 @@ import (
 // as os.Create would give it. A destination that exists and is not a
 // regular file (a device such as /dev/null, a FIFO) cannot be replaced by a
 // rename: it is written directly, and commit and abort just close it.
+//
+// The temporary file is named .<base>.tmp-<pid>-<random> beside the
+// destination, and its writer holds an advisory lock on it (package
+// internal/lockfile) while it is open. A process killed before commit or
+// abort leaves it behind; the next writer to the same destination removes
+// every such file no live writer holds the lock on.
+//
+// A write that fails because the disk (or quota) is full fails with one
+// line, "writers: no space left on DIR writing PATH (output needed ~X so
+// far)", and Abort removes the temporary file.
 type atomicFile struct {
 	path   string // as given, for messages
 	target string // path with symbolic links followed
 	f      *os.File
-	direct bool // writing to a special file in place
+	w      io.Writer // f, counting bytes and naming a full disk
+	direct bool      // writing to a special file in place
+}
+
+// tempHook, if set (by tests), wraps the temporary file's writer.
+var tempHook func(w io.Writer) io.Writer
+
+// spaceWriter counts the bytes written to an output file and turns a full
+// disk into an error that says so.
+type spaceWriter struct {
+	a *atomicFile
+	w io.Writer
+	n int64
+}
+
+func (s *spaceWriter) Write(b []byte) (int, error) {
+	n, err := s.w.Write(b)
+	s.n += int64(n)
+	if err != nil {
+		err = s.a.noSpace(err, s.n+int64(len(b)-n))
+	}
+	return n, err
+}
+
+// noSpaceError is a full disk under an output file.
+type noSpaceError struct {
+	dir, path string
+	need      int64
+	err       error
+}
+
+func (e *noSpaceError) Error() string {
+	return fmt.Sprintf("writers: no space left on %s writing %s (output needed ~%s so far)", e.dir, e.path, humanBytes(e.need))
+}
+
+func (e *noSpaceError) Unwrap() error { return e.err }
+
+// noSpace returns err as a noSpaceError when it is a full disk or quota.
+func (a *atomicFile) noSpace(err error, need int64) error {
+	var ns *noSpaceError
+	if errors.As(err, &ns) || !(errors.Is(err, syscall.ENOSPC) || errors.Is(err, errQuota)) {
+		return err
+	}
+	return &noSpaceError{dir: filepath.Dir(a.target), path: a.path, need: need, err: err}
+}
+
+func (a *atomicFile) written() int64 {
+	if s, ok := a.w.(*spaceWriter); ok {
+		return s.n
+	}
+	return 0
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// tempPrefix is the start of the names of base's temporary files.
+func tempPrefix(base string) string { return "." + base + ".tmp-" }
+
+// sweepTemps removes the temporary files beside dir/base left by writers
+// that are gone: those no live process holds the lock on. A file whose
+// writer may be between creating and locking it (a live pid in its name,
+// less than a minute old) is left alone. Errors are ignored: the files are
+// litter, not data.
+func sweepTemps(dir, base string) {
+	if !lockfile.Supported {
+		return
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := tempPrefix(base)
+	for _, ent := range ents {
+		name := ent.Name()
+		if !strings.HasPrefix(name, prefix) || !ent.Type().IsRegular() {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		pid, _, hasPid := strings.Cut(name[len(prefix):], "-")
+		if n, err := strconv.Atoi(pid); hasPid && err == nil {
+			if n == os.Getpid() {
+				continue // ours: another writer of this process
+			}
+			if info, err := ent.Info(); err == nil && lockfile.Alive(n) && time.Since(info.ModTime()) < time.Minute {
+				continue
+			}
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			continue
+		}
+		if ok, _ := lockfile.Lock(f); ok {
+			os.Remove(p)
+		}
+		f.Close()
+	}
 }
 
 // maxLinks bounds the symbolic links followed (Linux's limit is 40).
@@ -38,7 +159,7 @@ func newAtomicFile(path string) (*atomicFile, error) {
 			if err != nil {
 				return nil, fmt.Errorf("writers: %w", err)
 			}
-			return &atomicFile{path: path, target: path, f: f, direct: true}, nil
+			return &atomicFile{path: path, target: path, f: f, w: f, direct: true}, nil
 		}
 	}
 	target, err := followLinks(path)
@@ -54,11 +175,17 @@ func newAtomicFile(path string) (*atomicFile, error) {
 	if dir == "" {
 		dir = "."
 	}
+	sweepTemps(dir, base)
 	var f *os.File
 	for try := 0; ; try++ {
-		name := filepath.Join(dir, "."+base+".tmp-"+strconv.FormatUint(uint64(rand.Uint32()), 10))
+		name := filepath.Join(dir, tempPrefix(base)+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(uint64(rand.Uint32()), 10))
 		f, err = os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
 		if err == nil {
+			if _, err := lockfile.Lock(f); err != nil {
+				f.Close()
+				os.Remove(name)
+				return nil, fmt.Errorf("writers: create %s: %w", path, err)
+			}
 			break
 		}
 		if !errors.Is(err, fs.ErrExist) || try == 1000 {
@@ -78,7 +205,13 @@ func newAtomicFile(path string) (*atomicFile, error) {
 			return nil, fmt.Errorf("writers: %s: %w", path, err)
 		}
 	}
-	return &atomicFile{path: path, target: target, f: f}, nil
+	a := &atomicFile{path: path, target: target, f: f}
+	a.w = io.Writer(f)
+	if tempHook != nil {
+		a.w = tempHook(a.w)
+	}
+	a.w = &spaceWriter{a: a, w: a.w}
+	return a, nil
 }
 
 // followLinks follows symbolic links at the end of path (the directories on
@@ -117,11 +250,11 @@ func (a *atomicFile) commit() error {
 	if err := a.f.Sync(); err != nil {
 		a.f.Close()
 		os.Remove(tmp)
-		return fmt.Errorf("writers: %s: %w", a.path, err)
+		return a.wrapNoSpace(err)
 	}
 	if err := a.f.Close(); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("writers: %s: %w", a.path, err)
+		return a.wrapNoSpace(err)
 	}
 	if err := os.Rename(tmp, a.target); err != nil {
 		os.Remove(tmp)
@@ -136,6 +269,14 @@ func (a *atomicFile) commit() error {
 		d.Close()
 	}
 	return nil
+}
+
+// wrapNoSpace names the output in an error of the final sync or close.
+func (a *atomicFile) wrapNoSpace(err error) error {
+	if ns := a.noSpace(err, a.written()); ns != err {
+		return ns
+	}
+	return fmt.Errorf("writers: %s: %w", a.path, err)
 }
 
 // abort closes and removes the temporary file.

@@ -278,7 +278,7 @@ func CreateEncoder(path string, newEncoder func(w io.Writer) (Encoder, error)) (
 	if err != nil {
 		return nil, err
 	}
-	bw := bufio.NewWriterSize(af.f, 1<<20)
+	bw := bufio.NewWriterSize(af.w, 1<<20)
 	enc, err := newEncoder(bw)
 	if err != nil {
 		af.abort()
@@ -373,6 +373,9 @@ func (s *sink) abort() {
 
 // wrap names the output in an error, unless the encoder did.
 func (s *sink) wrap(err error) error {
+	if ns := (*noSpaceError)(nil); errors.As(err, &ns) {
+		return ns // one line that says it all
+	}
 	if strings.HasPrefix(err.Error(), "writers: ") {
 		return err
 	}

@@ -35,12 +35,15 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unsafe"
 
 	"github.com/sluicedata/sluice/frame"
+	"github.com/sluicedata/sluice/internal/lockfile"
 )
 
 // ErrBudget reports a reservation larger than the whole memory budget.
@@ -150,8 +153,17 @@ func (b *Budget) Peak() int64 { b.mu.Lock(); defer b.mu.Unlock(); return b.peak 
 // Dir is a run-specific spill directory. It is removed, with everything in
 // it, by Remove and also as soon as the context given to NewDir is done, so
 // a cancelled run leaves nothing behind even before its goroutines notice.
+//
+// A process killed outright (kill -9, the OOM killer) removes nothing: its
+// directory is found and removed by the next NewDir under the same parent,
+// or by Sweep. The directory is named sluice-spill-<pid>-<random> and holds
+// a file named "lock" on which its process holds an advisory lock
+// (package internal/lockfile) until Remove; the kernel drops the lock when
+// the process dies, which is how a sweep tells a live run's directory from
+// a dead one's.
 type Dir struct {
 	path  string
+	lock  *os.File
 	seq   atomic.Int64
 	bytes atomic.Int64 // bytes in live files
 	once  sync.Once
@@ -159,19 +171,111 @@ type Dir struct {
 	err   error
 }
 
-// NewDir creates a directory named sluice-spill-* under parent ("" means
-// os.TempDir()).
+// DirPrefix starts the name of every spill directory.
+const DirPrefix = "sluice-spill-"
+
+// lockName is the lock file inside a spill directory.
+const lockName = "lock"
+
+// swept records the parents NewDir has swept in this process: once each.
+var swept sync.Map
+
+// NewDir creates a directory named sluice-spill-<pid>-* under parent (""
+// means os.TempDir()). The first NewDir of a process under a parent first
+// sweeps it (see Sweep); what the sweep cannot remove is ignored.
 func NewDir(ctx context.Context, parent string) (*Dir, error) {
 	if parent == "" {
 		parent = os.TempDir()
 	}
-	p, err := os.MkdirTemp(parent, "sluice-spill-*")
+	if _, done := swept.LoadOrStore(parent, true); !done {
+		Sweep(parent)
+	}
+	p, err := os.MkdirTemp(parent, fmt.Sprintf("%s%d-*", DirPrefix, os.Getpid()))
 	if err != nil {
 		return nil, fmt.Errorf("spill: %w", err)
 	}
-	d := &Dir{path: p}
+	// lock a file under a temporary name and only then give it the name
+	// sweeps look for, so a sweep never sees our lock file unlocked
+	tmp := filepath.Join(p, ".lock-new")
+	lf, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o600)
+	if err == nil {
+		if _, err = lockfile.Lock(lf); err == nil {
+			err = os.Rename(tmp, filepath.Join(p, lockName))
+		}
+		if err != nil {
+			lf.Close()
+		}
+	}
+	if err != nil {
+		os.RemoveAll(p)
+		return nil, fmt.Errorf("spill: %w", err)
+	}
+	d := &Dir{path: p, lock: lf}
 	d.stop = context.AfterFunc(ctx, func() { d.remove() })
 	return d, nil
+}
+
+// staleUnlocked is how old a spill directory without a lock file (one from
+// before lock files, or one whose creator died between mkdir and lock)
+// must be before Sweep takes it for abandoned.
+const staleUnlocked = 10 * time.Minute
+
+// Sweep removes the spill directories under parent ("" means
+// os.TempDir()) left by processes that are gone: those whose lock file no
+// live process holds, and those without a lock file older than ten
+// minutes. It returns the paths removed; an error names the first
+// directory it could not remove (the sweep goes on past it). Directories
+// of live runs, this process's included, are left alone. On platforms
+// without file locks only lock-less directories are swept.
+func Sweep(parent string) (removed []string, err error) {
+	if parent == "" {
+		parent = os.TempDir()
+	}
+	ents, err := os.ReadDir(parent)
+	if err != nil {
+		return nil, fmt.Errorf("spill: sweep: %w", err)
+	}
+	for _, ent := range ents {
+		if !ent.IsDir() || !strings.HasPrefix(ent.Name(), DirPrefix) {
+			continue
+		}
+		p := filepath.Join(parent, ent.Name())
+		stale, lf := staleDir(p)
+		if !stale {
+			continue
+		}
+		rerr := os.RemoveAll(p)
+		if lf != nil {
+			lf.Close()
+		}
+		if rerr != nil {
+			if err == nil {
+				err = fmt.Errorf("spill: sweep: %w", rerr)
+			}
+			continue
+		}
+		removed = append(removed, p)
+	}
+	return removed, err
+}
+
+// staleDir reports whether spill directory p is abandoned; if it is locked
+// by the caller to be sure, the lock file is returned to close after the
+// removal.
+func staleDir(p string) (bool, *os.File) {
+	lf, err := os.Open(filepath.Join(p, lockName))
+	if errors.Is(err, os.ErrNotExist) {
+		st, err := os.Stat(p)
+		return err == nil && time.Since(st.ModTime()) > staleUnlocked, nil
+	}
+	if err != nil {
+		return false, nil
+	}
+	if ok, err := lockfile.Lock(lf); !ok || err != nil {
+		lf.Close()
+		return false, nil
+	}
+	return true, lf
 }
 
 // Path returns the directory's path.
@@ -189,16 +293,70 @@ func (d *Dir) Remove() error {
 }
 
 func (d *Dir) remove() {
-	d.once.Do(func() { d.err = os.RemoveAll(d.path) })
+	d.once.Do(func() {
+		d.err = os.RemoveAll(d.path)
+		d.lock.Close() // after the removal: a sweep must not race it
+	})
+}
+
+// openFile creates a spill file (a variable so tests can make the disk
+// full).
+var openFile = func(path string) (io.WriteCloser, error) {
+	return os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+}
+
+// NoSpaceError reports a spill that ran out of disk space (ENOSPC or
+// EDQUOT): the directory and about how many bytes the spill had written
+// when it failed, at least what it needs. Its message is one line meant
+// for the user; errors.Is(err, syscall.ENOSPC) still holds.
+type NoSpaceError struct {
+	Dir  string // the spill directory's parent
+	Need int64  // bytes spilled when the disk filled, plus the chunk being written
+	Err  error  // the underlying error
+}
+
+// Error returns "no space left on DIR (spill needed ~N MiB)".
+func (e *NoSpaceError) Error() string {
+	return fmt.Sprintf("no space left on %s (spill needed ~%s); free space there or choose another spill directory", e.Dir, HumanBytes(e.Need))
+}
+
+// Unwrap returns the underlying error.
+func (e *NoSpaceError) Unwrap() error { return e.Err }
+
+// HumanBytes renders n as "12 KiB", "3.4 MiB", "1.2 GiB".
+func HumanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// isNoSpace reports whether err is the disk (or quota) being full.
+func isNoSpace(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, errQuota)
+}
+
+// wrap turns a write error into the spill's error: a NoSpaceError when the
+// disk is full, else the error with the file's path.
+func (d *Dir) wrap(path string, err error, pending int64) error {
+	if isNoSpace(err) {
+		return &NoSpaceError{Dir: filepath.Dir(d.path), Need: d.bytes.Load() + pending, Err: err}
+	}
+	return fmt.Errorf("spill: %s: %w", path, err)
 }
 
 // Create starts a new spill file in the directory; name is a hint for
 // humans reading the directory (e.g. "part-3").
 func (d *Dir) Create(name string) (*Writer, error) {
 	p := filepath.Join(d.path, fmt.Sprintf("%s-%d.spill", name, d.seq.Add(1)))
-	f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	f, err := openFile(p)
 	if err != nil {
-		return nil, fmt.Errorf("spill: %w", err)
+		return nil, d.wrap(p, err, 0)
 	}
 	return &Writer{f: f, bw: bufio.NewWriterSize(f, WriteBuffer), file: &File{path: p, dir: d}}, nil
 }
@@ -320,7 +478,7 @@ func (r *Reader) Next() (*frame.Frame, error) {
 
 // Writer appends chunks to a spill file. It is not safe for concurrent use.
 type Writer struct {
-	f    *os.File
+	f    io.WriteCloser
 	bw   *bufio.Writer
 	file *File
 	err  error
@@ -335,7 +493,7 @@ func (w *Writer) Write(chunk *frame.Frame) error {
 	w.file.bytes += n
 	w.file.dir.bytes.Add(n)
 	if err != nil {
-		w.err = fmt.Errorf("spill: %s: %w", w.file.path, err)
+		w.err = w.file.dir.wrap(w.file.path, err, SizeOf(chunk))
 		return w.err
 	}
 	w.file.rows += int64(chunk.NumRows())
@@ -361,7 +519,10 @@ func (w *Writer) Close() (*File, error) {
 	}
 	if err != nil {
 		w.file.Remove()
-		return nil, fmt.Errorf("spill: %s: %w", w.file.path, err)
+		if err == w.err {
+			return nil, err
+		}
+		return nil, w.file.dir.wrap(w.file.path, err, 0)
 	}
 	return w.file, nil
 }
