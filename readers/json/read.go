@@ -539,7 +539,7 @@ func (rd *reader) decide() error {
 			t = frame.String
 		}
 		if frame.NewBuilder(t, 0) == nil {
-			return rd.errAt(c.name, "", fmt.Errorf("Types: invalid type %v: %w", t, readers.ErrType))
+			return rd.errAt(c.name, "", fmt.Errorf("invalid type %v in Options.Types: %w", t, readers.ErrType))
 		}
 		rd.outNames = append(rd.outNames, c.name)
 		rd.outTypes = append(rd.outTypes, t)
@@ -551,7 +551,7 @@ func (rd *reader) decide() error {
 
 func (rd *reader) noColumn(name, field string) error {
 	return &ParseError{File: rd.name, Element: -1, Key: name, Err: fmt.Errorf(
-		"Options.%s names a key none of the first %d records has (SampleRows -1 looks at all): %w",
+		"the key is named in Options.%s but none of the first %d records has it (SampleRows -1 looks at all): %w",
 		field, rd.records, readers.ErrNoColumn)}
 }
 

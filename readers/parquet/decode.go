@@ -172,6 +172,7 @@ func (cu *cursor) nextPage() error {
 	}
 	cu.idx, cu.indexed = nil, false
 	switch p.enc {
+	//lint:ignore SA1019 PLAIN_DICTIONARY is deprecated for writers, but files written by parquet 1.0 writers still use it and must read
 	case format.RLEDictionary, format.PlainDictionary:
 		if !cu.hasDict {
 			return errCorrupt("dictionary-encoded page without a dictionary page")
