@@ -364,19 +364,14 @@ func run(ctx context.Context, name string, open func() (io.Reader, func(), error
 	twoPass := limit < 0 && !once
 	var smp sample
 	for limit < 0 || rd.records < int64(limit) {
-		if rd.records%4096 == 0 && ctx.Err() != nil {
-			fail(ctx.Err())
+		more, err := rd.nextRecord(ctx)
+		if err != nil {
+			fail(err)
 			return
 		}
-		err := rd.src.next(&rd.p)
-		if err == io.EOF {
+		if !more {
 			break
 		}
-		if err != nil {
-			fail(rd.wrapNext(err))
-			return
-		}
-		rd.records++
 		if twoPass {
 			rd.learn(nil)
 		} else {
@@ -433,19 +428,14 @@ func run(ctx context.Context, name string, open func() (io.Reader, func(), error
 	}
 	// stream the rest
 	for {
-		if rd.records%4096 == 0 && ctx.Err() != nil {
-			fail(ctx.Err())
+		more, err := rd.nextRecord(ctx)
+		if err != nil {
+			fail(err)
 			return
 		}
-		err := rd.src.next(&rd.p)
-		if err == io.EOF {
+		if !more {
 			break
 		}
-		if err != nil {
-			fail(rd.wrapNext(err))
-			return
-		}
-		rd.records++
 		if err := rd.place(); err != nil {
 			fail(err)
 			return
@@ -547,6 +537,23 @@ func (rd *reader) decide() error {
 	rd.slot = make([]int, len(order))
 	rd.newBuilders()
 	return nil
+}
+
+// nextRecord reads the next record into rd.p, checking ctx every 4096
+// records; false at the end of the input.
+func (rd *reader) nextRecord(ctx context.Context) (bool, error) {
+	if rd.records%4096 == 0 && ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	err := rd.src.next(&rd.p)
+	if err == io.EOF {
+		return false, nil
+	}
+	if err != nil {
+		return false, rd.wrapNext(err)
+	}
+	rd.records++
+	return true, nil
 }
 
 func (rd *reader) noColumn(name, field string) error {
