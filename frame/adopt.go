@@ -2,17 +2,22 @@ package frame
 
 import "unsafe"
 
-// Zero-copy construction for bulk producers (the CSV reader): a producer that
-// knows its row count fills exact-size slices and a validity bitmap itself,
-// and the column adopts them without copying or re-scanning.
+// Zero-copy construction for the engine's own kernels (the CSV and Parquet
+// readers, spill decoding, parallel's operators): a producer that knows its
+// row count fills exact-size slices and a validity bitmap itself, and the
+// column adopts them without copying or re-scanning. Code that adopts
+// buffers it did not build (from a file, a user, another library) uses
+// [AdoptColumn], which checks the layout and returns an error.
 //
 // A validity bitmap is []uint64 with bit i (word i/64, bit i%64) set when
 // value i is valid; nil means no nulls. When non-nil it must have exactly
 // (n+63)/64 words, the bits at and beyond n must be clear, nulls must be the
 // number of clear bits below n, and the slots of nulls must hold the zero
 // value (0, NaN for Float64, false, an empty string). The caller must not
-// modify the slices afterwards. These constructors panic on a bitmap of the
-// wrong length.
+// modify the slices afterwards. These unchecked constructors verify only
+// what costs O(1) and panic when that fails (a bitmap of the wrong length, a
+// type the function cannot hold): a bug in the calling kernel, as an index
+// out of range would be, never a property of the data.
 
 // AdoptInt64s returns an Int64, Date or Datetime column (t) over vals.
 func AdoptInt64s(name string, t Type, vals []int64, valid []uint64, nulls int) *Column {

@@ -103,16 +103,6 @@ func (bb *bitmapBuilder) appendNull() {
 	bb.null++
 }
 
-func (bb *bitmapBuilder) appendN(valid bool, n int) {
-	for range n {
-		if valid {
-			bb.appendValid()
-		} else {
-			bb.appendNull()
-		}
-	}
-}
-
 // finish returns the bitmap (nil when there were no nulls), trimmed to its
 // length so a built column holds no spare capacity, and the null count.
 func (bb *bitmapBuilder) finish() (bitmap, int) {
@@ -133,5 +123,3 @@ func trim[T any](s []T) []T {
 	copy(out, s)
 	return out
 }
-
-func (bb *bitmapBuilder) reset() { *bb = bitmapBuilder{} }

@@ -150,6 +150,26 @@
 // fewer random frames; benchmarks at the Foundation sizes run with
 // `go test -run '^$' -bench . ./frame`.
 //
+// # Engine kernels
+//
+// A few exported names serve sluice's own engine (readers, writers, package
+// parallel, the spill codec) rather than analysts: they expose frame's
+// column layout or split an operation into the steps an out-of-core
+// operator needs. Analyst code should not need them; their contracts are
+// stated in their doc comments.
+//
+//   - Layout: [AdoptColumn] (checked, returns an error) and the unchecked
+//     [AdoptInt64s], [AdoptFloat64s], [AdoptBools], [AdoptStrings],
+//     [AdoptDict] (adopt.go), [Column.Validity], [Column.StringBuffers],
+//     [StackValidity], [ConcatColumns].
+//   - Hashing and partitioning: [HashKeys], [MixHash] (hash.go).
+//   - Operators in steps: [JoinRows] and [JoinTake] (join.go), [JoinIndex]
+//     (joinindex.go), [Grouping.AggRows] (groupby.go).
+//
+// The unchecked Adopt functions trust their caller for everything that would
+// cost a pass over the data and panic only on a misuse visible in O(1) (a
+// bitmap of the wrong length); they are the exception to the rule below.
+//
 // # Errors
 //
 // Every fallible call returns (T, error); errors wrap the sentinels
@@ -157,5 +177,5 @@
 // [ParseExpr]) [ErrSyntax] for errors.Is; expression errors are
 // [*ExprError] values that wrap one of them.
 // No function panics on bad input; the Must* helpers, meant for notebooks and
-// examples, are the documented exception.
+// examples, and the unchecked Adopt* kernels are the documented exceptions.
 package frame

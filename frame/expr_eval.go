@@ -710,80 +710,37 @@ func arith(o op, l, r value, n int) value {
 	return value{col: NewFloat64("", res), typ: Float64}
 }
 
-// arithInts computes a op b into res, where a nil slice stands for its
-// scalar. Division by zero in % leaves 0 (the caller makes it null).
+// arithInts computes a op b (+, -, * or %) into res, where a nil slice
+// stands for its scalar. Division by zero in % leaves 0 (the caller makes it
+// null).
 func arithInts(o op, a []int64, as int64, b []int64, bs int64, res []int64) {
-	at := func(s []int64, v int64, i int) int64 {
-		if s == nil {
-			return v
-		}
-		return s[i]
+	if o != opMod {
+		arithVec(o, a, as, b, bs, res)
+		return
 	}
-	switch {
-	case a != nil && b != nil:
-		b = b[:len(a)]
-		switch o {
-		case opAdd:
-			for i, x := range a {
-				res[i] = x + b[i]
-			}
-		case opSub:
-			for i, x := range a {
-				res[i] = x - b[i]
-			}
-		case opMul:
-			for i, x := range a {
-				res[i] = x * b[i]
-			}
-		case opMod:
-			for i, x := range a {
-				if b[i] != 0 {
-					res[i] = x % b[i]
-				}
-			}
+	for i := range res {
+		x, y := as, bs
+		if a != nil {
+			x = a[i]
 		}
-	case a != nil:
-		switch o {
-		case opAdd:
-			for i, x := range a {
-				res[i] = x + bs
-			}
-		case opSub:
-			for i, x := range a {
-				res[i] = x - bs
-			}
-		case opMul:
-			for i, x := range a {
-				res[i] = x * bs
-			}
-		case opMod:
-			if bs != 0 {
-				for i, x := range a {
-					res[i] = x % bs
-				}
-			}
+		if b != nil {
+			y = b[i]
 		}
-	default:
-		for i := range res {
-			x, y := at(a, as, i), at(b, bs, i)
-			switch o {
-			case opAdd:
-				res[i] = x + y
-			case opSub:
-				res[i] = x - y
-			case opMul:
-				res[i] = x * y
-			case opMod:
-				if y != 0 {
-					res[i] = x % y
-				}
-			}
+		if y != 0 {
+			res[i] = x % y
 		}
 	}
 }
 
-// arithFloats is arithInts for floats (no %).
+// arithFloats is arithInts for floats (+, -, * or /; no %).
 func arithFloats(o op, a []float64, as float64, b []float64, bs float64, res []float64) {
+	arithVec(o, a, as, b, bs, res)
+}
+
+// arithVec computes a op b for +, -, * and / into res, where a nil slice stands
+// for its scalar (as, bs); with two scalars res has one element. The loops
+// are per operator and per operand shape so that each one vectorises.
+func arithVec[T int64 | float64](o op, a []T, as T, b []T, bs T, res []T) {
 	switch {
 	case a != nil && b != nil:
 		b = b[:len(a)]

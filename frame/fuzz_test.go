@@ -45,7 +45,7 @@ func FuzzParseExpr(f *testing.F) {
 	}
 	fr := Must(New(
 		MustColumn(NewInt64("a", []int64{1, -2, 0, math.MaxInt64, 5}, []bool{true, true, true, true, false})),
-		NewFloat64("score", []float64{85.5, math.NaN(), -0.0, math.Inf(1), 3}),
+		NewFloat64("score", []float64{85.5, math.NaN(), math.Copysign(0, -1), math.Inf(1), 3}),
 		MustColumn(NewString("s", []string{"11-1", "Manager", "", "x", "y"}, []bool{true, true, true, false, true})).DictEncode(),
 		MustColumn(NewString("area_title", []string{"Texas", "", "b", "c", "d"}, nil)),
 		MustColumn(NewBool("b", []bool{true, false, true, false, true}, []bool{true, true, false, true, true})),

@@ -571,7 +571,7 @@ func (ga *groupAgg) compute(a Agg, c *Column) *Column {
 		sums, _ := ga.sums(c)
 		out := make([]float64, ng)
 		for g := range out {
-			out[g] = sums[g].value()
+			out[g] = sums[g].Value()
 		}
 		return NewFloat64("", out)
 	case aggMean:
@@ -580,7 +580,7 @@ func (ga *groupAgg) compute(a Agg, c *Column) *Column {
 		for g := range out {
 			out[g] = math.NaN()
 			if cnt[g] > 0 {
-				out[g] = sums[g].value() / float64(cnt[g])
+				out[g] = sums[g].Value() / float64(cnt[g])
 			}
 		}
 		return NewFloat64("", out)
@@ -589,7 +589,7 @@ func (ga *groupAgg) compute(a Agg, c *Column) *Column {
 		mean := make([]float64, ng)
 		for g := range mean {
 			if cnt[g] > 0 {
-				mean[g] = sums[g].value() / float64(cnt[g])
+				mean[g] = sums[g].Value() / float64(cnt[g])
 			}
 		}
 		ss := make([]float64, ng)
@@ -650,15 +650,16 @@ func (ga *groupAgg) compute(a Agg, c *Column) *Column {
 	panic("frame: internal error: unknown aggregation")
 }
 
-// sums returns the compensated sum and count of the non-null values of a
+// sums returns the compensated sum (stats.CompensatedSum, so group sums
+// and means equal stats.Sum and stats.Mean of the group's values) and count of the non-null values of a
 // numeric column per group.
-func (ga *groupAgg) sums(c *Column) ([]kbn, []int) {
-	sums := make([]kbn, ga.ng)
+func (ga *groupAgg) sums(c *Column) ([]stats.CompensatedSum, []int) {
+	sums := make([]stats.CompensatedSum, ga.ng)
 	cnt := make([]int, ga.ng)
 	for k, g := range ga.ids {
 		v := floatAt(c, rowAt(ga.rows, k))
 		if v == v {
-			sums[g].add(v)
+			sums[g].Add(v)
 			cnt[g]++
 		}
 	}
@@ -708,26 +709,4 @@ func (ga *groupAgg) argBest(c *Column, largest bool) []int32 {
 		}
 	}
 	return arg
-}
-
-// kbn is a Kahan–Babuška–Neumaier compensated sum, the same algorithm as
-// package stats uses, so group sums and means equal stats.Sum and stats.Mean
-// of the group's values.
-type kbn struct{ s, c float64 }
-
-func (k *kbn) add(v float64) {
-	t := k.s + v
-	if math.Abs(k.s) >= math.Abs(v) {
-		k.c += (k.s - t) + v
-	} else {
-		k.c += (v - t) + k.s
-	}
-	k.s = t
-}
-
-func (k kbn) value() float64 {
-	if math.IsInf(k.s, 0) || math.IsNaN(k.s) {
-		return k.s
-	}
-	return k.s + k.c
 }

@@ -457,3 +457,58 @@ func TestDistinct(t *testing.T) {
 		t.Errorf("missing column: %v", err)
 	}
 }
+
+// TestGroupSumIsStatsSum: Sum and Mean per group are bit for bit stats.Sum
+// and stats.Mean of the group's values (both use stats.CompensatedSum), on
+// ill-conditioned data where plain summation would differ.
+func TestGroupSumIsStatsSum(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	const n, groups = 5000, 7
+	keys := make([]int64, n)
+	vals := make([]float64, n)
+	valid := make([]bool, n)
+	byGroup := make([][]float64, groups)
+	for i := range n {
+		keys[i] = int64(r.IntN(groups))
+		switch r.IntN(4) {
+		case 0:
+			vals[i] = 1e16 * float64(1-2*r.IntN(2))
+		case 1:
+			vals[i] = r.Float64()
+		default:
+			vals[i] = r.NormFloat64() * 1e3
+		}
+		valid[i] = r.IntN(10) != 0
+		if valid[i] {
+			byGroup[keys[i]] = append(byGroup[keys[i]], vals[i])
+		} else {
+			vals[i] = math.NaN()
+		}
+	}
+	f := Must(New(MustColumn(NewInt64("k", keys, nil)), NewFloat64("v", vals)))
+	got, err := f.GroupBy("k").Agg(Sum("v").As("s"), Mean("v").As("m"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, _ := got.Column("k")
+	s, _ := got.Column("s")
+	m, _ := got.Column("m")
+	differ := 0
+	for i := range got.NumRows() {
+		g := k.Int64(i)
+		plain := 0.0
+		for _, v := range byGroup[g] {
+			plain += v
+		}
+		ws, wm := stats.Sum(byGroup[g]), stats.Mean(byGroup[g])
+		if plain != ws {
+			differ++
+		}
+		if math.Float64bits(s.Float64(i)) != math.Float64bits(ws) || math.Float64bits(m.Float64(i)) != math.Float64bits(wm) {
+			t.Errorf("group %d: sum %v mean %v, stats gives %v %v (plain sum %v)", g, s.Float64(i), m.Float64(i), ws, wm, plain)
+		}
+	}
+	if differ == 0 {
+		t.Error("plain summation agrees with the compensated sum in every group: the data does not test compensation")
+	}
+}

@@ -40,6 +40,14 @@ func mixWord(w uint64) uint64 {
 	return w
 }
 
+// MixHash is the 64-bit finaliser frame's hash tables and [HashKeys] use
+// (murmur3's fmix64): a bijection in which every input bit affects every
+// output bit. It is for
+// engine code that derives further hashes from HashKeys values (a deeper
+// level of hash partitioning remixes h+level·φ), so that the project has one
+// mixer and its quality is tested once, here.
+func MixHash(w uint64) uint64 { return mixWord(w) }
+
 // rowAt maps position k to its row.
 func rowAt(rows []int32, k int) int {
 	if rows == nil {

@@ -128,14 +128,14 @@ func OrdersByRight(how JoinType, opts ...JoinOption) bool {
 
 // Mirror returns the join type that keeps the same rows when the sides are
 // swapped: Left ↔ Right; the others are their own mirror.
-func (t JoinType) Mirror() JoinType {
-	switch t {
+func (j JoinType) Mirror() JoinType {
+	switch j {
 	case Left:
 		return Right
 	case Right:
 		return Left
 	}
-	return t
+	return j
 }
 
 // Swap returns the keys with the sides swapped.

@@ -206,21 +206,27 @@ func (ix *JoinIndex) Lookup(probe *Frame, keys ...string) ([]int32, error) {
 	return ids, nil
 }
 
+// throughDict fills ids for dictionary column c by looking up each entry of
+// its dictionary once (-1: absent or null) and returns it.
+func (t keyTable) throughDict(c *Column, ids []int32) []int32 {
+	eids := t.lookup(c.dict)
+	for r := range ids {
+		if !c.validAt(r) {
+			ids[r] = -1
+			continue
+		}
+		ids[r] = eids[c.codes[r]]
+	}
+	return ids
+}
+
 // lookup returns the ids of the values of probe column c (-1: absent or
 // null). A dictionary-encoded column's entries are looked up once each.
 func (t keyTable) lookup(c *Column) []int32 {
 	n := c.n
 	ids := make([]int32, n)
 	if c.dict != nil && c.dict.n < n {
-		eids := t.lookup(c.dict)
-		for r := range ids {
-			if !c.validAt(r) {
-				ids[r] = -1
-				continue
-			}
-			ids[r] = eids[c.codes[r]]
-		}
-		return ids
+		return t.throughDict(c, ids)
 	}
 	switch {
 	case t.typ == Bool:
@@ -262,15 +268,7 @@ func (t keyTable) lookup(c *Column) []int32 {
 		}
 	default:
 		if c.dict != nil {
-			eids := t.lookup(c.dict)
-			for r := range ids {
-				if !c.validAt(r) {
-					ids[r] = -1
-					continue
-				}
-				ids[r] = eids[c.codes[r]]
-			}
-			return ids
+			return t.throughDict(c, ids)
 		}
 		for r := range ids {
 			if !c.validAt(r) {

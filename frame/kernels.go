@@ -4,6 +4,7 @@ package frame
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math/bits"
 	"unsafe"
 )
@@ -302,6 +303,121 @@ func filterSlice[T any](src []T, mask []bool, kept int) []T {
 	return out
 }
 
+// ConcatColumns stacks columns of one name and type into one column, the
+// concatenation [Concat] does per column (values copied; dictionary columns
+// stay encoded when they share one dictionary or prefixes of one). One column
+// is returned as it is. It returns an error wrapping ErrLength for no
+// columns and ErrType when a column's name or type differs from the first's.
+func ConcatColumns(cols ...*Column) (*Column, error) {
+	if len(cols) == 0 {
+		return nil, fmt.Errorf("frame: concat columns: no columns: %w", ErrLength)
+	}
+	first := cols[0]
+	for i, c := range cols {
+		if c == nil {
+			return nil, fmt.Errorf("frame: concat columns: column %d is nil: %w", i, ErrLength)
+		}
+		if c.name != first.name || c.typ != first.typ {
+			return nil, fmt.Errorf("frame: concat columns: column %d is %s %v, column 0 is %s %v: %w", i, c.name, c.typ, first.name, first.typ, ErrType)
+		}
+	}
+	if len(cols) == 1 {
+		return first, nil
+	}
+	return concatColumns(cols), nil
+}
+
+// StackValidity returns the validity bitmap (in the layout of
+// [Column.Validity]) of pieces of lens[i] rows with bitmaps[i] stacked in
+// order; a nil bitmap means a piece without nulls, and the result is nil when
+// every bitmap is nil. Bits of a piece beyond its length are ignored. It is
+// for engine code that places the values of several chunks into one array
+// itself and adopts them ([AdoptInt64s]); it returns an error wrapping
+// ErrLength when the slices' lengths differ or a bitmap is too short.
+func StackValidity(bitmaps [][]uint64, lens []int) ([]uint64, error) {
+	if len(bitmaps) != len(lens) {
+		return nil, fmt.Errorf("frame: stack validity: %d bitmaps for %d lengths: %w", len(bitmaps), len(lens), ErrLength)
+	}
+	n, any := 0, false
+	for i, b := range bitmaps {
+		if lens[i] < 0 || len(b) != 0 && len(b) < (lens[i]+63)/64 {
+			return nil, fmt.Errorf("frame: stack validity: bitmap %d has %d words for %d rows: %w", i, len(b), lens[i], ErrLength)
+		}
+		n += lens[i]
+		any = any || b != nil
+	}
+	if !any {
+		return nil, nil
+	}
+	return stackBits(bitmaps, lens, n), nil
+}
+
+// stackBits stacks bitmaps of lens[i] bits (nil: all set) into one of n bits.
+func stackBits(bitmaps [][]uint64, lens []int, n int) bitmap {
+	valid := make(bitmap, (n+63)/64)
+	o := 0
+	for i, b := range bitmaps {
+		if b != nil {
+			orBits(valid, b, o, lens[i])
+		} else {
+			setBits(valid, o, o+lens[i])
+		}
+		o += lens[i]
+	}
+	return valid
+}
+
+// concatValidity stacks the columns' validity bitmaps word by word; nil
+// when no column has a null.
+func concatValidity(cols []*Column) (bitmap, int) {
+	n, nulls := 0, 0
+	bitmaps := make([][]uint64, len(cols))
+	lens := make([]int, len(cols))
+	for i, c := range cols {
+		n += c.n
+		nulls += c.nulls
+		bitmaps[i], lens[i] = c.valid, c.n
+	}
+	if nulls == 0 {
+		return nil, 0
+	}
+	return stackBits(bitmaps, lens, n), nulls
+}
+
+// orBits ORs the first m bits of src into dst at bit offset o (bits of src
+// beyond m are ignored).
+func orBits(dst, src bitmap, o, m int) {
+	w, sh := o>>6, uint(o&63)
+	words := (m + 63) / 64
+	for i, v := range src[:words] {
+		if i == words-1 && m&63 != 0 {
+			v &= 1<<uint(m&63) - 1
+		}
+		if sh == 0 {
+			dst[w+i] |= v
+			continue
+		}
+		dst[w+i] |= v << sh
+		if w+i+1 < len(dst) {
+			dst[w+i+1] |= v >> (64 - sh)
+		}
+	}
+}
+
+// setBits sets bits [i, j) of dst.
+func setBits(dst bitmap, i, j int) {
+	for i < j && i&63 != 0 {
+		dst[i>>6] |= 1 << uint(i&63)
+		i++
+	}
+	for ; i+64 <= j; i += 64 {
+		dst[i>>6] = ^uint64(0)
+	}
+	for ; i < j; i++ {
+		dst[i>>6] |= 1 << uint(i&63)
+	}
+}
+
 // concatColumns appends columns of one type; the result takes the name of the
 // first. Dictionary columns stay encoded when they share one dictionary (or
 // prefixes of one).
@@ -314,23 +430,7 @@ func concatColumns(cols []*Column) *Column {
 	}
 	out := &Column{name: first.name, typ: first.typ, n: n, nulls: nulls}
 	if nulls > 0 {
-		vb := newBitmap(n, true)
-		o := 0
-		for _, c := range cols {
-			if c.valid != nil {
-				for i := 0; i < c.n; i++ {
-					if !c.valid.get(i) {
-						vb.clear(o + i)
-					}
-				}
-			}
-			o += c.n
-		}
-		// clear the padding bits beyond n so countNulls stays exact
-		for k := n; k < len(vb)*64; k++ {
-			vb.clear(k)
-		}
-		out.valid = vb
+		out.valid, _ = concatValidity(cols)
 	}
 	switch first.typ {
 	case Int64, Date, Datetime:

@@ -35,22 +35,31 @@ func CSVStats(ctx context.Context, r io.Reader, opt Options) (iter.Seq2[*frame.F
 
 func csvSeq(ctx context.Context, r io.Reader, opt Options, st *Stats) iter.Seq2[*frame.Frame, error] {
 	return func(yield func(*frame.Frame, error) bool) {
-		cfg, err := opt.config("")
+		cfg, zr, done, err := openStream(r, opt)
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		zr, unzip, _, err := decompress(r, "", opt)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		if unzip != nil {
-			defer unzip()
-		}
+		defer done()
 		cfg = track(&cfg, st)
 		engineSeq(icsv.Read(ctx, zr, cfg), &cfg, st)(yield)
 	}
+}
+
+// openStream translates opt for the engine and undoes r's compression;
+// done releases the decompressor.
+func openStream(r io.Reader, opt Options) (cfg icsv.Config, zr io.Reader, done func(), err error) {
+	if cfg, err = opt.config(""); err != nil {
+		return cfg, nil, nil, err
+	}
+	zr, unzip, _, err := decompress(r, "", opt)
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	if unzip == nil {
+		unzip = func() {}
+	}
+	return cfg, zr, unzip, nil
 }
 
 // track points cfg at fresh engine statistics when st wants them.
@@ -150,19 +159,12 @@ func openCSV(ctx context.Context, path string, opt Options, x fileExtras) (icsv.
 // as a *ParseError where it locates a record.
 func Records(ctx context.Context, r io.Reader, opt Options) iter.Seq2[[]string, error] {
 	return func(yield func([]string, error) bool) {
-		cfg, err := opt.config("")
+		cfg, zr, done, err := openStream(r, opt)
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		zr, unzip, _, err := decompress(r, "", opt)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		if unzip != nil {
-			defer unzip()
-		}
+		defer done()
 		for rec, err := range icsv.Records(ctx, zr, cfg) {
 			if err != nil {
 				yield(nil, publicErr(err))

@@ -21,7 +21,7 @@ import "math"
 // concurrent use.
 type Accumulator struct {
 	n        int
-	sum      neumaier
+	sum      CompensatedSum
 	mean, m2 float64 // Welford running mean and sum of squared deviations
 	min, max float64
 }
@@ -34,7 +34,7 @@ func (a *Accumulator) Add(v float64) {
 		return
 	}
 	a.n++
-	a.sum.add(v)
+	a.sum.Add(v)
 	d := v - a.mean
 	a.mean += d / float64(a.n)
 	a.m2 += d * (v - a.mean)
@@ -74,7 +74,7 @@ func (a *Accumulator) Merge(o Accumulator) {
 	a.mean += d * no / n
 	a.m2 += o.m2 + d*d*na*no/n
 	a.n += o.n
-	a.sum.merge(o.sum)
+	a.sum.Merge(o.sum)
 	a.min = min(a.min, o.min)
 	a.max = max(a.max, o.max)
 }
@@ -83,14 +83,14 @@ func (a *Accumulator) Merge(o Accumulator) {
 func (a *Accumulator) Count() int { return a.n }
 
 // Sum returns the compensated sum of the values added; 0 when empty.
-func (a *Accumulator) Sum() float64 { return a.sum.value() }
+func (a *Accumulator) Sum() float64 { return a.sum.Value() }
 
 // Mean returns Sum()/Count(); NaN when empty.
 func (a *Accumulator) Mean() float64 {
 	if a.n == 0 {
 		return math.NaN()
 	}
-	return a.sum.value() / float64(a.n)
+	return a.sum.Value() / float64(a.n)
 }
 
 // Var returns M2/(n-ddof), the variance with ddof delta degrees of freedom as

@@ -65,3 +65,15 @@ func ExampleDescribe() {
 	// Output:
 	// count 4 mean 2.5 std 1.2910 min 1 25% 1.75 50% 2.5 75% 3.25 max 4
 }
+
+// A CompensatedSum keeps what plain summation rounds away.
+func ExampleCompensatedSum() {
+	var k stats.CompensatedSum
+	plain := 0.0
+	for _, v := range []float64{1e16, 1, 1, 1, 1, -1e16} {
+		k.Add(v)
+		plain += v
+	}
+	fmt.Println(k.Value(), plain)
+	// Output: 4 0
+}

@@ -2,15 +2,20 @@ package stats
 
 import "math"
 
-// neumaier is a compensated (Kahan–Babuška–Neumaier) running sum: s is the
-// plain running sum and c accumulates the low-order bits each addition loses,
+// CompensatedSum is a running Kahan–Babuška–Neumaier sum: it keeps the
+// plain running sum and, beside it, the low-order bits each addition loses,
 // so the error of the result is about one rounding of the total, independent
-// of n, instead of growing with n as plain summation's does.
-type neumaier struct {
+// of the number of values, instead of growing with it as plain summation's
+// does. It is what [Sum], [Mean] and [Accumulator] use, exported so that
+// other packages (frame's group-by) get results equal to theirs. The zero
+// value is an empty sum. It has no NaN policy of its own: adding a NaN makes
+// the sum NaN, so a caller that skips NaN (as Sum does) checks before Add.
+type CompensatedSum struct {
 	s, c float64
 }
 
-func (k *neumaier) add(v float64) {
+// Add adds v to the sum.
+func (k *CompensatedSum) Add(v float64) {
 	t := k.s + v
 	if math.Abs(k.s) >= math.Abs(v) {
 		k.c += (k.s - t) + v
@@ -20,17 +25,17 @@ func (k *neumaier) add(v float64) {
 	k.s = t
 }
 
-// merge adds the sum held by o.
-func (k *neumaier) merge(o neumaier) {
-	k.add(o.s)
+// Merge adds the sum held by o, as if o's values had been added to k.
+func (k *CompensatedSum) Merge(o CompensatedSum) {
+	k.Add(o.s)
 	k.c += o.c
 }
 
-// value returns the compensated sum. When the plain sum is infinite or NaN
+// Value returns the compensated sum. When the plain sum is infinite or NaN
 // (an infinite input, or an overflow), the compensation is meaningless and
-// the plain sum is returned, so Sum of {+Inf, 1} is +Inf and of
+// the plain sum is returned, so the sum of {+Inf, 1} is +Inf and of
 // {+Inf, -Inf} is NaN.
-func (k neumaier) value() float64 {
+func (k CompensatedSum) Value() float64 {
 	if math.IsInf(k.s, 0) || math.IsNaN(k.s) {
 		return k.s
 	}
@@ -54,26 +59,26 @@ func Count(x []float64) int {
 // length of x (plain summation, as in gonum's floats.Sum, loses up to n
 // roundings). Infinities follow IEEE rules: +Inf and -Inf together give NaN.
 func Sum(x []float64) float64 {
-	var k neumaier
+	var k CompensatedSum
 	for _, v := range x {
 		if v == v {
-			k.add(v)
+			k.Add(v)
 		}
 	}
-	return k.value()
+	return k.Value()
 }
 
 // sumCount returns the compensated sum and the count of the non-NaN values.
 func sumCount(x []float64) (float64, int) {
-	var k neumaier
+	var k CompensatedSum
 	n := 0
 	for _, v := range x {
 		if v == v {
-			k.add(v)
+			k.Add(v)
 			n++
 		}
 	}
-	return k.value(), n
+	return k.Value(), n
 }
 
 // Mean returns the arithmetic mean of the non-NaN values of x, computed as

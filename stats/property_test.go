@@ -24,11 +24,7 @@ func refSorted(x []float64) []float64 {
 	return s
 }
 
-func refQuantile(x []float64, p float64, m Method) float64 {
-	return refQuantileSorted(refSorted(x), p, m)
-}
-
-// refQuantileSorted is refQuantile on the sorted NaN-free s.
+// refQuantileSorted is the reference quantile of the sorted NaN-free s.
 func refQuantileSorted(s []float64, p float64, m Method) float64 {
 	n := len(s)
 	if n == 0 {

@@ -364,19 +364,14 @@ func run(ctx context.Context, name string, open func() (io.Reader, func(), error
 	twoPass := limit < 0 && !once
 	var smp sample
 	for limit < 0 || rd.records < int64(limit) {
-		if rd.records%4096 == 0 && ctx.Err() != nil {
-			fail(ctx.Err())
+		more, err := rd.nextRecord(ctx)
+		if err != nil {
+			fail(err)
 			return
 		}
-		err := rd.src.next(&rd.p)
-		if err == io.EOF {
+		if !more {
 			break
 		}
-		if err != nil {
-			fail(rd.wrapNext(err))
-			return
-		}
-		rd.records++
 		if twoPass {
 			rd.learn(nil)
 		} else {
@@ -433,19 +428,14 @@ func run(ctx context.Context, name string, open func() (io.Reader, func(), error
 	}
 	// stream the rest
 	for {
-		if rd.records%4096 == 0 && ctx.Err() != nil {
-			fail(ctx.Err())
+		more, err := rd.nextRecord(ctx)
+		if err != nil {
+			fail(err)
 			return
 		}
-		err := rd.src.next(&rd.p)
-		if err == io.EOF {
+		if !more {
 			break
 		}
-		if err != nil {
-			fail(rd.wrapNext(err))
-			return
-		}
-		rd.records++
 		if err := rd.place(); err != nil {
 			fail(err)
 			return
@@ -539,7 +529,7 @@ func (rd *reader) decide() error {
 			t = frame.String
 		}
 		if frame.NewBuilder(t, 0) == nil {
-			return rd.errAt(c.name, "", fmt.Errorf("Types: invalid type %v: %w", t, readers.ErrType))
+			return rd.errAt(c.name, "", fmt.Errorf("invalid type %v in Options.Types: %w", t, readers.ErrType))
 		}
 		rd.outNames = append(rd.outNames, c.name)
 		rd.outTypes = append(rd.outTypes, t)
@@ -549,9 +539,26 @@ func (rd *reader) decide() error {
 	return nil
 }
 
+// nextRecord reads the next record into rd.p, checking ctx every 4096
+// records; false at the end of the input.
+func (rd *reader) nextRecord(ctx context.Context) (bool, error) {
+	if rd.records%4096 == 0 && ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	err := rd.src.next(&rd.p)
+	if err == io.EOF {
+		return false, nil
+	}
+	if err != nil {
+		return false, rd.wrapNext(err)
+	}
+	rd.records++
+	return true, nil
+}
+
 func (rd *reader) noColumn(name, field string) error {
 	return &ParseError{File: rd.name, Element: -1, Key: name, Err: fmt.Errorf(
-		"Options.%s names a key none of the first %d records has (SampleRows -1 looks at all): %w",
+		"the key is named in Options.%s but none of the first %d records has it (SampleRows -1 looks at all): %w",
 		field, rd.records, readers.ErrNoColumn)}
 }
 

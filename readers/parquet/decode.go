@@ -12,10 +12,6 @@ import (
 	"github.com/sluicedata/sluice/frame"
 )
 
-// dictMaxEntries caps the dictionary a String column shares across a read,
-// as the CSV reader does (a variable for tests).
-var dictMaxEntries = 1 << 16
-
 // strDict is the dictionary of one String column across a read: the
 // entries of every row group's Parquet dictionary, each distinct value once,
 // appended in order of first appearance. Chunks hold prefixes of it, so
@@ -25,10 +21,13 @@ type strDict struct {
 	offs []int64
 	data []byte
 	full bool // capped: row groups keep their own dictionaries from now on
+	max  int  // entries at most
 	snap *frame.Column
 }
 
-func newStrDict() *strDict { return &strDict{ids: map[string]uint32{}, offs: []int64{0}} }
+func newStrDict(max int) *strDict {
+	return &strDict{ids: map[string]uint32{}, offs: []int64{0}, max: max}
+}
 
 // add returns b's code, adding it when new; false when the dictionary is full.
 func (d *strDict) add(b []byte) (uint32, bool) {
@@ -36,7 +35,7 @@ func (d *strDict) add(b []byte) (uint32, bool) {
 		return id, true
 	}
 	id := len(d.offs) - 1
-	if id >= dictMaxEntries {
+	if id >= d.max {
 		d.full = true
 		return 0, false
 	}
@@ -172,6 +171,7 @@ func (cu *cursor) nextPage() error {
 	}
 	cu.idx, cu.indexed = nil, false
 	switch p.enc {
+	//lint:ignore SA1019 PLAIN_DICTIONARY is deprecated for writers, but files written by parquet 1.0 writers still use it and must read
 	case format.RLEDictionary, format.PlainDictionary:
 		if !cu.hasDict {
 			return errCorrupt("dictionary-encoded page without a dictionary page")
@@ -225,7 +225,7 @@ func (st *colState) loadDict(p *page) error {
 		}
 		st.dcol = nil
 		st.remap = nil
-		if st.sdict != nil && n > dictMaxEntries-len(st.sdict.ids) {
+		if st.sdict != nil && n > st.sdict.max-len(st.sdict.ids) {
 			// a dictionary larger than the room left would most likely
 			// fill it up half-way: keep this and later row groups' own
 			st.sdict.full = true

@@ -2,10 +2,12 @@ package parquet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -15,15 +17,30 @@ import (
 	pqwriter "github.com/sluicedata/sluice/writers/parquet"
 )
 
-func init() { testPanics = true }
-
 // readAll reads path with opt and q, collecting the chunks.
 func readAll(t testing.TB, path string, opt readers.Options, q Query) (*frame.Frame, []*frame.Frame) {
 	t.Helper()
+	return readAllHooks(t, path, opt, q, hooks{})
+}
+
+// readAllHooks is readAll with the read's internal sizes set by h.
+func readAllHooks(t testing.TB, path string, opt readers.Options, q Query, h hooks) (*frame.Frame, []*frame.Frame) {
+	t.Helper()
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	info, err := fh.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var chunks []*frame.Frame
-	for f, err := range Scan(context.Background(), path, opt, q) {
+	for f, err := range func(yield func(*frame.Frame, error) bool) {
+		scan(context.Background(), fh, info.Size(), path, opt, q, h, yield)
+	} {
 		if err != nil {
-			t.Fatal(err)
+			t.Fatal(withStack(err))
 		}
 		chunks = append(chunks, f)
 	}
@@ -32,6 +49,16 @@ func readAll(t testing.TB, path string, opt readers.Options, q Query) (*frame.Fr
 		t.Fatal(err)
 	}
 	return all, chunks
+}
+
+// withStack appends the decoder's stack to an error from a recovered panic,
+// which its message leaves out.
+func withStack(err error) string {
+	var p *decodePanic
+	if errors.As(err, &p) {
+		return fmt.Sprintf("%v\n%s", err, p.stack)
+	}
+	return err.Error()
 }
 
 // equalFrames reports the first difference between two frames: names,

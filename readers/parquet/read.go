@@ -77,7 +77,7 @@ func Scan(ctx context.Context, path string, opt readers.Options, q Query) iter.S
 			yield(nil, fmt.Errorf("parquet: %w", err))
 			return
 		}
-		scan(ctx, fh, info.Size(), path, opt, q, yield)
+		scan(ctx, fh, info.Size(), path, opt, q, hooks{}, yield)
 	}
 }
 
@@ -85,12 +85,30 @@ func Scan(ctx context.Context, path string, opt readers.Options, q Query) iter.S
 // errors.
 func ScanReader(ctx context.Context, r io.ReaderAt, size int64, name string, opt readers.Options, q Query) iter.Seq2[*frame.Frame, error] {
 	return func(yield func(*frame.Frame, error) bool) {
-		scan(ctx, r, size, name, opt, q, yield)
+		scan(ctx, r, size, name, opt, q, hooks{}, yield)
 	}
+}
+
+// hooks are the read's internal sizes, set only by tests (the zero value is
+// what every exported function uses), so tests never change package state.
+type hooks struct {
+	dictMax int // entries of a String column's shared dictionary (0: defaultDictMax)
+}
+
+// defaultDictMax caps the dictionary a String column shares across a read,
+// as the CSV reader does.
+const defaultDictMax = 1 << 16
+
+func (h hooks) dictCap() int {
+	if h.dictMax > 0 {
+		return h.dictMax
+	}
+	return defaultDictMax
 }
 
 // reader is one read of a file.
 type reader struct {
+	hooks hooks
 	ctx   context.Context
 	name  string
 	opt   readers.Options
@@ -112,8 +130,8 @@ func (r *reader) errorf(format string, args ...any) error {
 	return fmt.Errorf("parquet: %s: "+format, append([]any{r.name}, args...)...)
 }
 
-func scan(ctx context.Context, ra io.ReaderAt, size int64, name string, opt readers.Options, q Query, yield func(*frame.Frame, error) bool) {
-	r := &reader{ctx: ctx, name: name, opt: opt, where: q.Where}
+func scan(ctx context.Context, ra io.ReaderAt, size int64, name string, opt readers.Options, q Query, h hooks, yield func(*frame.Frame, error) bool) {
+	r := &reader{hooks: h, ctx: ctx, name: name, opt: opt, where: q.Where}
 	if name == "" {
 		r.name = "<input>"
 	}
@@ -220,7 +238,7 @@ func (r *reader) plan() error {
 		}
 		st := &colState{c: c, dec: c.dec()}
 		if st.dec == frame.String && !r.opt.NoDict {
-			st.sdict = newStrDict()
+			st.sdict = newStrDict(r.hooks.dictCap())
 		}
 		r.read = append(r.read, st)
 		inRead[c] = true
@@ -470,10 +488,7 @@ func (r *reader) group(g int, curs []*cursor, chunkRows int, sent *bool, yield f
 func decodePiece(cu *cursor, m int) (col *frame.Column, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			col, err = nil, fmt.Errorf("corrupt data: %v: %w", p, readers.ErrFormat)
-			if testPanics {
-				err = fmt.Errorf("%w\n%s", err, debug.Stack())
-			}
+			col, err = nil, &decodePanic{value: p, stack: debug.Stack()}
 		}
 	}()
 	b := cu.newColBuf(m)
@@ -483,8 +498,18 @@ func decodePiece(cu *cursor, m int) (col *frame.Column, err error) {
 	return b.column(cu.st)
 }
 
-// testPanics adds stacks to recovered panics (tests).
-var testPanics bool
+// decodePanic is a panic recovered in the decoders: a corrupt page they did
+// not catch. Its message is the panic's; the stack is kept for debugging
+// (tests print it) but left out of the message a user sees.
+type decodePanic struct {
+	value any
+	stack []byte
+}
+
+func (e *decodePanic) Error() string {
+	return fmt.Sprintf("corrupt data: %v: %v", e.value, readers.ErrFormat)
+}
+func (e *decodePanic) Unwrap() error { return readers.ErrFormat }
 
 // filter applies Keep and Where to a chunk and drops Where's own columns.
 func (r *reader) filter(f *frame.Frame) (*frame.Frame, error) {

@@ -383,8 +383,7 @@ func TestTypesOverride(t *testing.T) {
 // Past the cap of the read's shared dictionary a String column's chunks
 // hold their row group's dictionary; values do not change.
 func TestDictionaryCap(t *testing.T) {
-	defer func(n int) { dictMaxEntries = n }(dictMaxEntries)
-	dictMaxEntries = 50
+	h := hooks{dictMax: 50}
 	r := rand.New(rand.NewPCG(11, 12))
 	in := randomFrame(r, 3000, false)
 	cats := make([]string, in.NumRows())
@@ -394,7 +393,7 @@ func TestDictionaryCap(t *testing.T) {
 	in = frame.Must(in.WithColumn(frame.MustColumn(frame.NewString("cat", cats, nil))))
 	path := tempPath(t, "cap.parquet")
 	writeParquet(t, path, in, writers.Options{}, 1000, 1000)
-	got, chunks := readAll(t, path, readers.Options{ChunkRows: 200}, Query{})
+	got, chunks := readAllHooks(t, path, readers.Options{ChunkRows: 200}, Query{}, h)
 	if err := equalFrames(in, got); err != nil {
 		t.Fatal(err)
 	}
@@ -403,7 +402,7 @@ func TestDictionaryCap(t *testing.T) {
 	first, last := chunks[0].MustColumn("cat"), chunks[len(chunks)-1].MustColumn("cat")
 	d0, _ := first.Dictionary()
 	d1, _ := last.Dictionary()
-	if !first.IsDict() || !last.IsDict() || d0.Len() != dictMaxEntries || d1.Len() != 50 {
+	if !first.IsDict() || !last.IsDict() || d0.Len() != h.dictMax || d1.Len() != 50 {
 		t.Fatalf("dictionaries: first %v (%d entries), last %v (%d entries)", first.IsDict(), d0.Len(), last.IsDict(), d1.Len())
 	}
 	got, chunks = readAll(t, path, readers.Options{ChunkRows: 200, NoDict: true}, Query{})

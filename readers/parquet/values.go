@@ -76,6 +76,7 @@ func (s *source) decode(c *column, enc format.Encoding, data []byte, n int) erro
 		return errCorrupt("%v page holds %d of its %d values", enc, have, n)
 	}
 	switch enc {
+	//lint:ignore SA1019 a legacy (parquet 1.0) dictionary page labels its plain values PLAIN_DICTIONARY; reading old files needs it
 	case format.Plain, format.PlainDictionary: // PLAIN_DICTIONARY: a legacy dictionary page's label
 		switch c.phys {
 		case format.Boolean:

@@ -31,7 +31,7 @@ func trimASCII(b []byte) []byte {
 
 // isFloatText reports whether openpyxl reads the stored number as a float
 // (it contains '.', 'e' or 'E') rather than an int.
-func isFloatText(b []byte) bool { return bytes.IndexAny(b, ".eE") >= 0 }
+func isFloatText(b []byte) bool { return bytes.ContainsAny(b, ".eE") }
 
 // appendNumberText appends a stored number as the corpus convention writes
 // it: integers as decimal digits (no sign for zero, no leading zeros), other

@@ -61,7 +61,7 @@ func TestDeclaredDimension(t *testing.T) {
 // chunks and every ctxEvery cells within one.
 func TestHugeGrid(t *testing.T) {
 	data := hugeGrid(t)
-	read := func(ctx context.Context, chunks int) (got []*frame.Frame, err error, heap uint64) {
+	read := func(ctx context.Context, chunks int) (got []*frame.Frame, heap uint64, err error) {
 		heap = allocated(func() {
 			readAt(ctx, bytesReader(data), int64(len(data)), "grid.xlsx", readers.Options{}, defaultLimits(), func(f *frame.Frame, e error) bool {
 				if e != nil {
@@ -76,7 +76,7 @@ func TestHugeGrid(t *testing.T) {
 	}
 
 	t.Run("first chunk", func(t *testing.T) {
-		got, err, heap := read(context.Background(), 1)
+		got, heap, err := read(context.Background(), 1)
 		if err != nil || len(got) != 1 {
 			t.Fatalf("%d chunks, %v", len(got), err)
 		}
@@ -117,7 +117,7 @@ func TestHugeGrid(t *testing.T) {
 		// the 20th check of the read stops it before the first chunk
 		ctx := &countdownCtx{Context: context.Background()}
 		ctx.n.Store(20)
-		got, err, heap := read(ctx, 1<<30)
+		got, heap, err := read(ctx, 1<<30)
 		if len(got) != 0 || !errors.Is(err, context.Canceled) {
 			t.Errorf("%d chunks, %v", len(got), err)
 		}

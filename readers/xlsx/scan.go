@@ -385,75 +385,62 @@ func appendNormalizedEOL(dst, src []byte) []byte {
 	}
 }
 
-// attr iterates over the attributes in s.attrs, calling f with each local
+// nextAttr splits the first attribute off attrs: its raw name (namespace
+// prefix kept), its raw value and what follows it; ok is false when no
+// well-formed attribute is left.
+func nextAttr(attrs []byte) (name, val, rest []byte, ok bool) {
+	i := 0
+	for i < len(attrs) && isSpace(attrs[i]) {
+		i++
+	}
+	attrs = attrs[i:]
+	eq := bytes.IndexByte(attrs, '=')
+	if eq < 0 {
+		return nil, nil, nil, false
+	}
+	name = attrs[:eq]
+	for len(name) > 0 && isSpace(name[len(name)-1]) {
+		name = name[:len(name)-1]
+	}
+	r := attrs[eq+1:]
+	i = 0
+	for i < len(r) && isSpace(r[i]) {
+		i++
+	}
+	if i >= len(r) || (r[i] != '"' && r[i] != '\'') {
+		return nil, nil, nil, false
+	}
+	end := bytes.IndexByte(r[i+1:], r[i])
+	if end < 0 {
+		return nil, nil, nil, false
+	}
+	return name, r[i+1 : i+1+end], r[i+1+end+1:], true
+}
+
+// eachAttr iterates over the attributes in attrs, calling f with each local
 // name and raw value.
 func eachAttr(attrs []byte, f func(name, val []byte)) {
 	for len(attrs) > 0 {
-		i := 0
-		for i < len(attrs) && isSpace(attrs[i]) {
-			i++
-		}
-		attrs = attrs[i:]
-		eq := bytes.IndexByte(attrs, '=')
-		if eq < 0 {
+		name, val, rest, ok := nextAttr(attrs)
+		if !ok {
 			return
 		}
-		name := bytes.TrimRight(attrs[:eq], " \t\r\n")
 		if c := bytes.LastIndexByte(name, ':'); c >= 0 {
 			name = name[c+1:]
 		}
-		rest := attrs[eq+1:]
-		i = 0
-		for i < len(rest) && isSpace(rest[i]) {
-			i++
-		}
-		if i >= len(rest) || (rest[i] != '"' && rest[i] != '\'') {
-			return
-		}
-		q := rest[i]
-		end := bytes.IndexByte(rest[i+1:], q)
-		if end < 0 {
-			return
-		}
-		f(name, rest[i+1:i+1+end])
-		attrs = rest[i+1+end+1:]
+		f(name, val)
+		attrs = rest
 	}
 }
 
-// cellAttrs extracts r, s and t of a <c> tag (fast path for the common
-// r="A1" s="1" t="s" layout; any order and quoting is accepted).
+// cellAttrs extracts r, s and t of a <c> tag (any order and quoting), without
+// a callback: it runs once per cell.
 func cellAttrs(attrs []byte) (r, st, t []byte) {
 	for len(attrs) > 0 {
-		i := 0
-		for i < len(attrs) && isSpace(attrs[i]) {
-			i++
-		}
-		attrs = attrs[i:]
-		if len(attrs) < 4 {
+		name, val, rest, ok := nextAttr(attrs)
+		if !ok {
 			return
 		}
-		eq := bytes.IndexByte(attrs, '=')
-		if eq < 0 {
-			return
-		}
-		name := attrs[:eq]
-		for len(name) > 0 && isSpace(name[len(name)-1]) {
-			name = name[:len(name)-1]
-		}
-		rest := attrs[eq+1:]
-		i = 0
-		for i < len(rest) && isSpace(rest[i]) {
-			i++
-		}
-		if i >= len(rest) || (rest[i] != '"' && rest[i] != '\'') {
-			return
-		}
-		q := rest[i]
-		end := bytes.IndexByte(rest[i+1:], q)
-		if end < 0 {
-			return
-		}
-		val := rest[i+1 : i+1+end]
 		if len(name) == 1 {
 			switch name[0] {
 			case 'r':
@@ -464,7 +451,7 @@ func cellAttrs(attrs []byte) (r, st, t []byte) {
 				t = val
 			}
 		}
-		attrs = rest[i+1+end+1:]
+		attrs = rest
 	}
 	return
 }

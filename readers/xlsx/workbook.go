@@ -3,7 +3,6 @@ package xlsx
 import (
 	"archive/zip"
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -423,20 +422,6 @@ func (l *limitedPart) Read(p []byte) (int, error) {
 }
 
 func (l *limitedPart) Close() error { return l.rc.Close() }
-
-// readPart reads a whole part.
-func (wb *workbook) readPart(part string, kind partKind) ([]byte, error) {
-	rc, err := wb.openPart(part, kind)
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(rc); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
 
 // parseStyles maps every cellXfs entry to whether its number format is a
 // date/time format.

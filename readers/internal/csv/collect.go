@@ -210,7 +210,10 @@ func (c *collector) collectColumn(k int, parts []*frame.Column) *frame.Column {
 			return nil
 		}
 	}
-	valid, nulls := concatValidity(parts)
+	valid, nulls, ok := concatValidity(parts)
+	if !ok {
+		return nil
+	}
 	switch {
 	case c.ints != nil && c.ints[k] != nil && first.Type() != frame.Float64 && first.Type() != frame.String && first.Type() != frame.Bool:
 		vals := make([][]int64, len(parts))
@@ -372,7 +375,11 @@ func Collect(ctx context.Context, f *os.File, size int64, cfg Config) (*frame.Fr
 	out := make([]*frame.Column, len(pcs[0]))
 	for k, a := range accs {
 		if a != nil {
-			out[k] = a.column()
+			c, err := a.column()
+			if err != nil {
+				return nil, err
+			}
+			out[k] = c
 			accs[k] = nil
 		}
 	}

@@ -9,81 +9,32 @@ import (
 	"github.com/sluicedata/sluice/frame"
 )
 
-// concatColumn stacks columns of one name and type into one column: values
-// by copy, validity bitmaps word by word, string offsets rebased.
-// Dictionary-encoded string columns go through frame.Concat.
+// concatColumn stacks columns of one name and type into one column
+// (frame.ConcatColumns), reporting a mismatch as ErrSchema.
 func concatColumn(parts []*frame.Column) (*frame.Column, error) {
 	first := parts[0]
-	n, nulls := 0, 0
 	for i, c := range parts {
 		if c.Name() != first.Name() || c.Type() != first.Type() {
 			return nil, fmt.Errorf("chunk %d has column %s %v, chunk 0 has %s %v: %w", i, c.Name(), c.Type(), first.Name(), first.Type(), ErrSchema)
 		}
-		n += c.Len()
+	}
+	return frame.ConcatColumns(parts...)
+}
+
+// concatValidity stacks the columns' validity bitmaps; nil when no nulls.
+// ok is false only if a column breaks frame's layout (it then is not placed).
+func concatValidity(parts []*frame.Column) (valid []uint64, nulls int, ok bool) {
+	bitmaps := make([][]uint64, len(parts))
+	lens := make([]int, len(parts))
+	for i, c := range parts {
+		bitmaps[i], lens[i] = c.Validity(), c.Len()
 		nulls += c.NullCount()
-		if c.Type() == frame.String && c.IsDict() {
-			fs := make([]*frame.Frame, len(parts))
-			for i, c := range parts {
-				f, err := frame.New(c)
-				if err != nil {
-					return nil, err
-				}
-				fs[i] = f
-			}
-			f, err := frame.Concat(fs...)
-			if err != nil {
-				return nil, err
-			}
-			return f.ColumnAt(0), nil
-		}
 	}
-	valid, _ := concatValidity(parts)
-	name, typ := first.Name(), first.Type()
-	switch typ {
-	case frame.Int64, frame.Date, frame.Datetime:
-		out := makeHuge[int64](n)
-		o := 0
-		for _, c := range parts {
-			o += copy(out[o:], c.Int64s())
-		}
-		return frame.AdoptInt64s(name, typ, out, valid, nulls), nil
-	case frame.Float64:
-		out := makeHuge[float64](n)
-		o := 0
-		for _, c := range parts {
-			o += copy(out[o:], c.Float64s())
-		}
-		return frame.AdoptFloat64s(name, out, valid, nulls), nil
-	case frame.Bool:
-		out := makeHuge[bool](n)
-		o := 0
-		for _, c := range parts {
-			o += copy(out[o:], c.Bools())
-		}
-		return frame.AdoptBools(name, out, valid, nulls), nil
+	if nulls == 0 {
+		return nil, 0, true
 	}
-	total := int64(0)
-	for _, c := range parts {
-		offs, _ := c.StringBuffers()
-		total += offs[len(offs)-1] - offs[0]
-	}
-	data := makeHuge[byte](int(total))
-	offs := makeHuge[int64](n + 1)
-	base := int64(0)
-	o := 0
-	for _, c := range parts {
-		co, cd := c.StringBuffers()
-		m := len(co) - 1
-		copy(data[base:], cd[co[0]:co[m]])
-		d := base - co[0]
-		dst := offs[o+1 : o+1+m]
-		for i, x := range co[1:] {
-			dst[i] = x + d
-		}
-		base += co[m] - co[0]
-		o += m
-	}
-	return frame.AdoptStrings(name, offs, data, valid, nulls), nil
+	valid, err := frame.StackValidity(bitmaps, lens)
+	return valid, nulls, err == nil
 }
 
 // Concat stacks frames of the same columns into one frame (readers.ReadAll):
@@ -145,68 +96,6 @@ func concatInto(out []*frame.Column, pcs [][]*frame.Column) error {
 	}
 	return errors.Join(errs...)
 }
-
-// concatValidity stacks the columns' validity bitmaps; nil when no nulls.
-func concatValidity(parts []*frame.Column) ([]uint64, int) {
-	n, nulls := 0, 0
-	for _, c := range parts {
-		n += c.Len()
-		nulls += c.NullCount()
-	}
-	if nulls == 0 {
-		return nil, 0
-	}
-	valid := make([]uint64, (n+63)/64)
-	o := 0
-	for _, c := range parts {
-		m := c.Len()
-		if v := c.Validity(); v != nil {
-			orBits(valid, v, o, m)
-		} else {
-			setBits(valid, o, o+m)
-		}
-		o += m
-	}
-	return valid, nulls
-}
-
-// orBits ORs the first m bits of src (bits beyond m are clear) into dst at
-// bit offset o.
-func orBits(dst, src []uint64, o, m int) {
-	w, sh := o>>6, uint(o&63)
-	words := (m + 63) / 64
-	if sh == 0 {
-		for i, v := range src[:words] {
-			dst[w+i] |= v
-		}
-		return
-	}
-	for i, v := range src[:words] {
-		dst[w+i] |= v << sh
-		if w+i+1 < len(dst) {
-			dst[w+i+1] |= v >> (64 - sh)
-		}
-	}
-}
-
-// setBits sets bits [i, j) of dst.
-func setBits(dst []uint64, i, j int) {
-	for i < j && i&63 != 0 {
-		dst[i>>6] |= 1 << uint(i&63)
-		i++
-	}
-	for ; i+64 <= j; i += 64 {
-		dst[i>>6] = ^uint64(0)
-	}
-	for ; i < j; i++ {
-		dst[i>>6] |= 1 << uint(i&63)
-	}
-}
-
-// makeHuge allocates a zeroed slice for a concatenated column. (Advising
-// MADV_HUGEPAGE here was measured: direct compaction made system time 2.5×
-// worse on this machine, so it is plain make.)
-func makeHuge[T any](n int) []T { return make([]T, n) }
 
 // strAcc builds one String column of Collect's result as the chunks arrive.
 type strAcc struct {
@@ -279,20 +168,13 @@ func absorb(accs []*strAcc, cols []*frame.Column) error {
 }
 
 // column returns the accumulated column.
-func (a *strAcc) column() *frame.Column {
-	n := len(a.offs) - 1
+func (a *strAcc) column() (*frame.Column, error) {
 	var valid []uint64
 	if a.nulls > 0 {
-		valid = make([]uint64, (n+63)/64)
-		o := 0
-		for i, v := range a.valid {
-			if v != nil {
-				orBits(valid, v, o, a.lens[i])
-			} else {
-				setBits(valid, o, o+a.lens[i])
-			}
-			o += a.lens[i]
+		var err error
+		if valid, err = frame.StackValidity(a.valid, a.lens); err != nil {
+			return nil, fmt.Errorf("readers: column %s: %w", a.name, err)
 		}
 	}
-	return frame.AdoptStrings(a.name, a.offs, a.data, valid, a.nulls)
+	return frame.AdoptStrings(a.name, a.offs, a.data, valid, a.nulls), nil
 }

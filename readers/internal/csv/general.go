@@ -17,6 +17,19 @@ type colBuilder struct {
 	sb *frame.StringBuilder
 }
 
+func (b *colBuilder) appendNull() {
+	switch {
+	case b.ib != nil:
+		b.ib.AppendNull()
+	case b.fb != nil:
+		b.fb.AppendNull()
+	case b.bb != nil:
+		b.bb.AppendNull()
+	default:
+		b.sb.AppendNull()
+	}
+}
+
 func (rd *reader) typeErr(c *colPlan, f []byte, k int) *chunkErr {
 	how := "inferred from the first " + strconv.Itoa(rd.sample) + " rows"
 	if _, ok := rd.givenType(c.src); ok {
@@ -94,16 +107,7 @@ func (rd *reader) generalChunk(tok *tokenizer, w *worker, chunk []byte, hint int
 			c := &rd.cols[k]
 			b := &bs[k]
 			if c.src >= len(tok.fields) {
-				switch {
-				case b.ib != nil:
-					b.ib.AppendNull()
-				case b.fb != nil:
-					b.fb.AppendNull()
-				case b.bb != nil:
-					b.bb.AppendNull()
-				default:
-					b.sb.AppendNull()
-				}
+				b.appendNull()
 				continue
 			}
 			f := tok.field(chunk, c.src)
@@ -113,16 +117,7 @@ func (rd *reader) generalChunk(tok *tokenizer, w *worker, chunk []byte, hint int
 			}
 			t := trimSpace(f)
 			if na.has(t) {
-				switch {
-				case b.ib != nil:
-					b.ib.AppendNull()
-				case b.fb != nil:
-					b.fb.AppendNull()
-				case b.bb != nil:
-					b.bb.AppendNull()
-				default:
-					b.sb.AppendNull()
-				}
+				b.appendNull()
 				continue
 			}
 			ok := true
