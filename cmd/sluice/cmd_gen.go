@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/sluicedata/sluice/bench/w1gen"
+	"github.com/sluicedata/sluice/internal/gen/w1gen"
 )
 
 func init() {
