@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sluicedata/sluice/bench/w1gen"
 	"github.com/sluicedata/sluice/frame"
+	"github.com/sluicedata/sluice/internal/gen/w1gen"
 	"github.com/sluicedata/sluice/readers"
 	_ "github.com/sluicedata/sluice/readers/xlsx"
 )

@@ -5,7 +5,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/sluicedata/sluice/bench/oesgen"
+	"github.com/sluicedata/sluice/internal/gen/oesgen"
 )
 
 // The public API's read benchmarks (the path a user gets: the block path

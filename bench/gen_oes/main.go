@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/sluicedata/sluice/bench/oesgen"
+	"github.com/sluicedata/sluice/internal/gen/oesgen"
 )
 
 func main() {

@@ -10,7 +10,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/sluicedata/sluice/bench/xlsxgen"
+	"github.com/sluicedata/sluice/internal/gen/xlsxgen"
 )
 
 func main() {

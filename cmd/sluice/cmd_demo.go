@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/sluicedata/sluice/bench/w1gen"
 	"github.com/sluicedata/sluice/frame"
+	"github.com/sluicedata/sluice/internal/gen/w1gen"
 	"github.com/sluicedata/sluice/readers"
 )
 

@@ -7,14 +7,14 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/sluicedata/sluice/bench/w1gen"
+	"github.com/sluicedata/sluice/internal/gen/w1gen"
 )
 
 func init() {
 	register(&command{
 		name:    "gen",
 		summary: "generate deterministic demo and benchmark data",
-		usage: `Usage: sluice gen w1 --out DIR [--scale demo|S|M|L] [--oes-rows N] [--xlsx] [--seed N]
+		usage: `Usage: sluice gen w1 --out DIR [--scale demo|S|M|L] [--oes-rows N] [--rows-per-pair N] [--xlsx] [--seed N]
        sluice gen companies --n N --out FILE.csv [--seed S] (see 'sluice gen companies --help')
 
 Writes the W1 tables — titles_states.csv, related_titles.csv, codes.csv and
@@ -23,16 +23,29 @@ quoted with thousands separators, '*', '#' and '**' for suppressed values.
 Scales: demo (tiny), S (~100 MB of OES), M (~1 GB), L (~5 GB). The same
 arguments always give the same bytes.
 
+By default the OES table is selective for W1: each (occupation, state) pair
+has about 2 rows and the rest are national and metropolitan-area rows.
+--rows-per-pair N makes it non-selective: every state is broken down by
+about N/0.6 NAICS industries, each (state, industry, occupation) row present
+with probability about 0.6, so one (occupation, state) pair matches about N
+rows; the other rows up to the scale's size are national and metro rows.
+bench/w1.sh uses N = 4, 40 and 200 at S, M and L: about 39% of the OES rows
+then lie on a (code, state) pair that W1 looks up.
+
 Flags:
   --out DIR      output directory (created)
   --scale S      demo, S, M or L (default S)
   --oes-rows N   override the number of OES rows
+  --rows-per-pair N
+                 non-selective OES: about N rows per (occupation, state)
+                 pair (default 0: the selective layout, about 2)
   --xlsx         also write the OES table as oes.xlsx
   --seed N       random seed (default 1)
 
 Examples:
   sluice gen w1 --scale S --out data
   sluice gen w1 --scale S --oes-rows 200000 --xlsx --out data-xlsx
+  sluice gen w1 --scale L --rows-per-pair 200 --out data-nonsel
 `,
 		run: runGen,
 	})
@@ -47,6 +60,7 @@ func runGen(ctx context.Context, e *env, args []string) error {
 	out := fs.String("out", "", "")
 	scale := fs.String("scale", "S", "")
 	oesRows := fs.Int("oes-rows", 0, "")
+	rowsPerPair := fs.Int("rows-per-pair", 0, "")
 	xlsx := fs.Bool("xlsx", false, "")
 	seed := fs.Uint64("seed", 1, "")
 	pos, err := parseFlags(fs, c, e, args)
@@ -66,6 +80,10 @@ func runGen(ctx context.Context, e *env, args []string) error {
 	if *oesRows > 0 {
 		cfg.OESRows = *oesRows
 	}
+	if *rowsPerPair < 0 {
+		return usagef("gen: --rows-per-pair must be 0 or more, got %d", *rowsPerPair)
+	}
+	cfg.RowsPerPair = *rowsPerPair
 	cfg.Seed = *seed
 	start := time.Now()
 	if err := w1gen.Write(*out, cfg); err != nil {
@@ -83,7 +101,7 @@ func runGen(ctx context.Context, e *env, args []string) error {
 			total += info.Size()
 		}
 	}
-	fmt.Fprintf(e.stderr, "sluice: wrote W1 scale %s (%d OES rows, %.1f MB) to %s in %.1fs\n",
-		*scale, cfg.OESRows, float64(total)/1e6, filepath.Clean(*out), time.Since(start).Seconds())
+	fmt.Fprintf(e.stderr, "sluice: wrote W1 scale %s (%d OES rows, %d of them on an (occupation, state) pair; %.1f MB) to %s in %.1fs\n",
+		*scale, cfg.OESRows, w1gen.PairRows(cfg), float64(total)/1e6, filepath.Clean(*out), time.Since(start).Seconds())
 	return nil
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sluicedata/sluice/bench/companygen"
+	"github.com/sluicedata/sluice/internal/gen/companygen"
 )
 
 const genCompaniesUsage = `Usage: sluice gen companies --n N --out FILE.csv [--seed S] [--vocab large|small]

@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/sluicedata/sluice/bench/companygen"
 	"github.com/sluicedata/sluice/frame"
+	"github.com/sluicedata/sluice/internal/gen/companygen"
 )
 
 func BenchmarkScorers(b *testing.B) {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sluicedata/sluice/bench/companygen"
 	"github.com/sluicedata/sluice/frame"
+	"github.com/sluicedata/sluice/internal/gen/companygen"
 	"github.com/sluicedata/sluice/parallel"
 )
 

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/sluicedata/sluice/bench/xlsxgen"
+	"github.com/sluicedata/sluice/internal/gen/xlsxgen"
 	"github.com/sluicedata/sluice/readers"
 	"github.com/xuri/excelize/v2"
 )

@@ -5,7 +5,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/sluicedata/sluice/bench/oesgen"
+	"github.com/sluicedata/sluice/internal/gen/oesgen"
 )
 
 // oesConfig is the typed-read config for OES-shaped files.
