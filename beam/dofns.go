@@ -23,6 +23,7 @@ func init() {
 	register.DoFn2x1[[]byte, func(int, []byte), error](&keyFn{})
 	register.DoFn4x1[int, func(*[]byte) bool, func(*[]byte) bool, func([]byte), error](&joinFn{})
 	register.DoFn3x1[int, func(*[]byte) bool, func([]byte), error](&gatherFn{})
+	register.DoFn3x1[[]byte, func(*[]byte) bool, func([]byte), error](&broadcastJoinFn{})
 	register.DoFn2x1[int, func(*[]byte) bool, error](&writeFn{})
 	register.Emitter1[[]byte]()
 	register.Emitter2[int, []byte]()
@@ -185,6 +186,52 @@ func (f *joinFn) ProcessElement(_ int, left, right func(*[]byte) bool, emit func
 		return f.cfg.errorf("join", err)
 	}
 	out, err := f.cfg.join(l, r)
+	if err != nil {
+		return err
+	}
+	if out.NumRows() > 0 {
+		emit(EncodeFrame(out))
+	}
+	return nil
+}
+
+// broadcastJoinFn joins each chunk of a join's big side with the whole
+// small side, a side input every worker holds (decoded once).
+type broadcastJoinFn struct {
+	Cfg        string
+	BigIsLeft  bool
+	SmallEmpty []byte
+	cfg        stepCfg
+	small      *frame.Frame
+}
+
+func (f *broadcastJoinFn) Setup() error { return decodeJSON(f.Cfg, &f.cfg) }
+
+func (f *broadcastJoinFn) ProcessElement(b []byte, side func(*[]byte) bool, emit func([]byte)) (err error) {
+	defer guard("step "+f.cfg.Name, &err)
+	if f.small == nil {
+		parts, err := decodeAll(side)
+		if err != nil {
+			return f.cfg.errorf("join", err)
+		}
+		empty, err := DecodeFrame(f.SmallEmpty)
+		if err != nil {
+			return f.cfg.errorf("join", err)
+		}
+		if f.small, err = concat(empty, parts); err != nil {
+			return f.cfg.errorf("join", err)
+		}
+	}
+	c, err := DecodeFrame(b)
+	if err != nil {
+		return f.cfg.errorf("join", err)
+	}
+	var out *frame.Frame
+	if f.BigIsLeft {
+		out, err = f.cfg.join(c, f.small)
+	} else {
+		out, err = f.cfg.join(f.small, c)
+	}
 	if err != nil {
 		return err
 	}

@@ -107,15 +107,26 @@ func TestW1OnPrism(t *testing.T) {
 	if err := w1gen.Write(dir, cfg); err != nil {
 		t.Fatal(err)
 	}
-	local, onBeam := runBoth(t, w1Spec(t), dir, Options{Shards: 4})
-	if got := lines(local); got != cfg.WorkPairs {
-		t.Fatalf("local output has %d rows, want one per work pair (%d)", got, cfg.WorkPairs)
+	for name, opt := range joinModes {
+		t.Run(name, func(t *testing.T) {
+			local, onBeam := runBoth(t, w1Spec(t), dir, opt)
+			if got := lines(local); got != cfg.WorkPairs {
+				t.Fatalf("local output has %d rows, want one per work pair (%d)", got, cfg.WorkPairs)
+			}
+			// the data must exercise the joins: some medians are not null
+			if !bytes.Contains(local, []byte(".")) {
+				t.Fatal("no median in the output: the generated data matched nothing")
+			}
+			assertSameOutput(t, local, onBeam)
+		})
 	}
-	// the data must exercise the joins: some medians are not null
-	if !bytes.Contains(local, []byte(".")) {
-		t.Fatal("no median in the output: the generated data matched nothing")
-	}
-	assertSameOutput(t, local, onBeam)
+}
+
+// joinModes translate joins both ways: every join a keyed CoGroupByKey,
+// and small sides broadcast as side inputs.
+var joinModes = map[string]Options{
+	"shuffle":   {Shards: 4, BroadcastBytes: -1},
+	"broadcast": {Shards: 4},
 }
 
 // TestW1NonSelectiveOnPrism runs W1 on the non-selective shape: every
@@ -140,8 +151,12 @@ func TestW1NonSelectiveOnPrism(t *testing.T) {
 	if err := os.WriteFile(path, []byte(ns), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	local, onBeam := runBoth(t, path, dir, Options{Shards: 3})
-	assertSameOutput(t, local, onBeam)
+	for name, opt := range joinModes {
+		t.Run(name, func(t *testing.T) {
+			local, onBeam := runBoth(t, path, dir, opt)
+			assertSameOutput(t, local, onBeam)
+		})
+	}
 }
 
 // writeW4 writes n CSV files of a sales log under dir/logs: store, sku,
@@ -298,7 +313,6 @@ func TestStepsOnPrism(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ldir, bdir := t.TempDir(), t.TempDir()
 	// run with the data dir as base, then move each output aside
 	run := func(out string, fn func() error) {
 		if err := fn(); err != nil {
@@ -310,23 +324,50 @@ func TestStepsOnPrism(t *testing.T) {
 			}
 		}
 	}
+	ldir := t.TempDir()
 	run(ldir, func() error { _, err := pipeline.Run(ctx, plan, pipeline.Options{}); return err })
-	run(bdir, func() error { _, err := Run(ctx, plan, "prism", Options{Shards: 3}); return err })
-	for _, o := range plan.Outputs {
-		t.Run(o.From, func(t *testing.T) {
-			local, err := os.ReadFile(filepath.Join(ldir, o.Path))
-			if err != nil {
-				t.Fatal(err)
+	for mode, opt := range joinModes {
+		bdir := t.TempDir()
+		var notes []string
+		run(bdir, func() error {
+			tr, err := Run(ctx, plan, "prism", opt)
+			if tr != nil {
+				notes = tr.Notes
 			}
-			onBeam, err := os.ReadFile(filepath.Join(bdir, o.Path))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if lines(local) < 1 {
-				t.Fatalf("local output %s is empty: the test data does not exercise it", o.Path)
-			}
-			assertSameOutput(t, local, onBeam)
+			return err
 		})
+		want := "broadcast"
+		if opt.BroadcastBytes < 0 {
+			want = "shuffled by key"
+		}
+		if len(notes) != 6 {
+			t.Fatalf("%s: notes %q, want one per join", mode, notes)
+		}
+		for _, n := range notes {
+			want := want
+			if strings.HasPrefix(n, "step outer:") {
+				want = "shuffled by key" // an outer join keeps both sides' unmatched rows
+			}
+			if !strings.Contains(n, want) {
+				t.Errorf("%s: note %q, want %q", mode, n, want)
+			}
+		}
+		for _, o := range plan.Outputs {
+			t.Run(mode+"/"+o.From, func(t *testing.T) {
+				local, err := os.ReadFile(filepath.Join(ldir, o.Path))
+				if err != nil {
+					t.Fatal(err)
+				}
+				onBeam, err := os.ReadFile(filepath.Join(bdir, o.Path))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if lines(local) < 1 {
+					t.Fatalf("local output %s is empty: the test data does not exercise it", o.Path)
+				}
+				assertSameOutput(t, local, onBeam)
+			})
+		}
 	}
 }
 
@@ -400,6 +441,10 @@ output: { from: busy, path: out.csv }
 		if !strings.Contains(err.Error(), want) {
 			t.Fatalf("error lacks %q: %v", want, err)
 		}
+	}
+	var je *JobError
+	if !errors.As(err, &je) || strings.Contains(err.Error(), "caused by") {
+		t.Fatalf("want a JobError with only the cause in its message, got %T: %v", err, err)
 	}
 	if _, serr := os.Stat(filepath.Join(dir, "out.csv")); serr == nil {
 		t.Fatal("a failed job left an output")

@@ -78,13 +78,28 @@ type Options struct {
 	// DefaultShards). More shards spread a join or group-by over more
 	// workers; each shard's rows are held by one worker at a time.
 	Shards int
+	// BroadcastBytes: a join side whose estimated size is at most this many
+	// bytes is broadcast to every worker as a side input, and the other
+	// side is joined chunk by chunk where it is read, without a shuffle
+	// (when the join kind allows: the small side must not need its
+	// unmatched rows, so not for outer joins). The estimate of a step is
+	// the total size of the input files it derives from. 0 means
+	// DefaultBroadcastBytes; negative never broadcasts.
+	BroadcastBytes int64
 }
+
+// DefaultBroadcastBytes is the broadcast threshold when
+// Options.BroadcastBytes is 0.
+const DefaultBroadcastBytes = 64 << 20
 
 // Translation is a built Beam pipeline and what it will write.
 type Translation struct {
 	Pipeline *beam.Pipeline
 	// Outputs are the paths the pipeline writes, in plan order.
 	Outputs []string
+	// Notes say how each join was translated ("step matched: broadcast
+	// pair_codes (1.2 MB of input files)" or "… shuffled by key").
+	Notes []string
 }
 
 // node is a translated input or step: its collection of encoded chunks and
@@ -92,6 +107,9 @@ type Translation struct {
 type node struct {
 	col   beam.PCollection
 	empty *frame.Frame
+	// size estimates the frame's bytes: the total size of the input files
+	// it derives from
+	size int64
 }
 
 // Build validates plan (as pipeline.Validate does, reading only headers and
@@ -134,6 +152,10 @@ func Build(ctx context.Context, plan *pipeline.Plan, opt Options) (*Translation,
 	if shards <= 0 {
 		shards = DefaultShards
 	}
+	bcast := opt.BroadcastBytes
+	if bcast == 0 {
+		bcast = DefaultBroadcastBytes
+	}
 
 	p, s := beam.NewPipelineWithRoot()
 	nodes := map[string]*node{}
@@ -164,10 +186,12 @@ func Build(ctx context.Context, plan *pipeline.Plan, opt Options) (*Translation,
 		nodes[in.Name] = &node{
 			col:   beam.ParDo(sc, &readFn{Cfg: js}, files),
 			empty: cfg.empty(),
+			size:  sizes[in.Name],
 		}
 	}
 	// steps in dependency order (validation rejected cycles)
 	done := map[string]bool{}
+	var notes []string
 	for len(done) < len(plan.Steps) {
 		progressed := false
 		for i := range plan.Steps {
@@ -194,11 +218,14 @@ func Build(ctx context.Context, plan *pipeline.Plan, opt Options) (*Translation,
 					cfg.StreamRight = true
 				}
 			}
-			n, err := translateStep(s.Scope("step "+st.Name), cfg, nodes, shards)
+			n, note, err := translateStep(s.Scope("step "+st.Name), cfg, nodes, shards, bcast)
 			if err != nil {
 				return nil, err
 			}
 			nodes[st.Name] = n
+			if note != "" {
+				notes = append(notes, note)
+			}
 			done[st.Name] = true
 			progressed = true
 		}
@@ -206,7 +233,7 @@ func Build(ctx context.Context, plan *pipeline.Plan, opt Options) (*Translation,
 			return nil, fmt.Errorf("%s: steps form a cycle: %w", where(0), pipeline.ErrPlan)
 		}
 	}
-	t := &Translation{Pipeline: p}
+	t := &Translation{Pipeline: p, Notes: notes}
 	for _, o := range plan.Outputs {
 		path, format := resolve(o.Path), o.Format
 		if opt.Out != "" {
@@ -258,30 +285,62 @@ func deps(s *pipeline.Step) []string {
 
 // translateStep adds a step's stages to the pipeline and computes its
 // schema by running the same stages on empty frames.
-func translateStep(s beam.Scope, cfg stepCfg, nodes map[string]*node, shards int) (*node, error) {
+func translateStep(s beam.Scope, cfg stepCfg, nodes map[string]*node, shards int, bcast int64) (*node, string, error) {
 	x, err := cfg.compile()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	js, err := encodeJSON(cfg)
 	if err != nil {
-		return nil, cfg.errorf("config", err)
+		return nil, "", cfg.errorf("config", err)
 	}
 	var col beam.PCollection
 	var empty *frame.Frame
+	var size int64
 	if cfg.Join {
 		l, r := nodes[cfg.Left], nodes[cfg.Right]
+		size = l.size + r.size
 		if empty, err = cfg.join(l.empty, r.empty); err != nil {
-			return nil, err
+			return nil, "", err
+		}
+		// broadcast the smaller side when it is small and the join keeps
+		// no unmatched rows of it
+		leftOK := cfg.How == frame.Inner || cfg.How == frame.Right
+		rightOK := cfg.How == frame.Inner || cfg.How == frame.Left || cfg.How == frame.Semi || cfg.How == frame.Anti
+		small, big, bigIsLeft, smallName := (*node)(nil), (*node)(nil), false, ""
+		switch {
+		case bcast < 0:
+		case rightOK && r.size <= bcast && (!leftOK || r.size <= l.size):
+			small, big, bigIsLeft, smallName = r, l, true, cfg.Right
+		case leftOK && l.size <= bcast:
+			small, big, smallName = l, r, cfg.Left
+		}
+		if small != nil {
+			// the side input is reshuffled (materialised in its own stage):
+			// without it Prism 2.78 stalls ("nothing in progress and no
+			// refreshes with non zero pending elements") on plans whose
+			// broadcast side is fused with its consumer's stage
+			col = beam.ParDo(s, &broadcastJoinFn{Cfg: js, BigIsLeft: bigIsLeft, SmallEmpty: EncodeFrame(small.empty)},
+				big.col, beam.SideInput{Input: beam.Reshuffle(s, small.col)})
+			n, err := finishStep(s, cfg, x, js, col, empty, size, shards)
+			return n, fmt.Sprintf("step %s: %s join, %s broadcast (%d bytes of input files)", cfg.Name, cfg.How, smallName, small.size), err
 		}
 		lk := beam.ParDo(s, &keyFn{Step: cfg.Name, Stage: "join", Cols: cfg.LeftOn, Shards: shards}, l.col)
 		rk := beam.ParDo(s, &keyFn{Step: cfg.Name, Stage: "join", Cols: cfg.RightOn, Shards: shards}, r.col)
 		col = beam.ParDo(s, &joinFn{Cfg: js, LeftEmpty: EncodeFrame(l.empty), RightEmpty: EncodeFrame(r.empty)},
 			beam.CoGroupByKey(s, lk, rk))
-	} else {
-		src := nodes[cfg.From]
-		col, empty = src.col, src.empty
+		n, err := finishStep(s, cfg, x, js, col, empty, size, shards)
+		return n, fmt.Sprintf("step %s: %s join, both sides shuffled by key into %d shards", cfg.Name, cfg.How, shards), err
 	}
+	src := nodes[cfg.From]
+	n, err := finishStep(s, cfg, x, js, src.col, src.empty, src.size, shards)
+	return n, "", err
+}
+
+// finishStep adds the stages after a step's source: derive and filter,
+// group-by, select and rename, distinct, sort and limit.
+func finishStep(s beam.Scope, cfg stepCfg, x *compiled, js string, col beam.PCollection, empty *frame.Frame, size int64, shards int) (*node, error) {
+	var err error
 	if len(cfg.Derive) > 0 || cfg.Filter != "" {
 		if empty, err = cfg.pre(x, empty); err != nil {
 			return nil, err
@@ -324,7 +383,7 @@ func translateStep(s beam.Scope, cfg stepCfg, nodes map[string]*node, shards int
 			return nil, err
 		}
 	}
-	return &node{col: col, empty: empty}, nil
+	return &node{col: col, empty: empty, size: size}, nil
 }
 
 // totalSize is the size of the files (0 for those it cannot stat).
