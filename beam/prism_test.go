@@ -205,11 +205,11 @@ output:
   path: per_sku.csv
 `
 
-// TestW4ManyFileReduceOnPrism reduces a glob of many CSV files by group on
-// Prism (holistic medians and quantiles included) and compares with the
+// TestW4ManyFileReduceOnPrism reduces a glob of many CSV files (300; 12
+// under -short) by group on Prism (holistic medians and quantiles included) and compares with the
 // local engine.
 func TestW4ManyFileReduceOnPrism(t *testing.T) {
-	files, rows := 60, 400
+	files, rows := 300, 200
 	if testing.Short() {
 		files, rows = 12, 100
 	}

@@ -1,7 +1,7 @@
 // Command sluice-beam runs a sluice pipeline spec — the YAML files
 // `sluice run` takes — on Apache Beam.
 //
-//	sluice-beam run SPEC.yaml [--data-dir D] [--out PATH] [--out-format F] [--shards N]
+//	sluice-beam run SPEC.yaml [--data-dir D] [--out PATH] [--out-format F] [--shards N] [--broadcast-bytes B] [--verbose]
 //	    [--runner prism|direct|flink|spark|dataflow|universal]
 //	    [--endpoint HOST:PORT | --job_server HOST:PORT] [--environment_type LOOPBACK|DOCKER|PROCESS]
 //	    [--environment_config …] [--temp_location …] [--staging_location …] [--project …] [--region …]
@@ -16,6 +16,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -41,6 +42,8 @@ var (
 	outFormat = flag.String("out-format", "", "format of the output (default: by its extension)")
 	shards    = flag.Int("shards", sluicebeam.DefaultShards, "hash partitions of joins, group-bys and distincts")
 	jobServer = flag.String("job_server", "", "alias of --endpoint: the job service of a Flink or Spark job server")
+	bcast     = flag.Int64("broadcast-bytes", 0, "broadcast a join side whose input files total at most this many bytes (0: 64 MiB; -1: never)")
+	verbose   = flag.Bool("verbose", false, "show the runner's log (Prism's and the SDK's)")
 )
 
 const usage = `usage: sluice-beam run SPEC.yaml [flags]
@@ -86,6 +89,11 @@ func main() {
 		os.Exit(2)
 	}
 	beam.Init()
+	if !*verbose {
+		// the runner logs every job step and dumps its stages on failure;
+		// the concise cause is printed below
+		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError + 4})))
+	}
 	if *jobServer != "" && *jobopts.Endpoint == "" {
 		*jobopts.Endpoint = *jobServer
 	}
@@ -108,10 +116,13 @@ func run(ctx context.Context, spec, runner string) error {
 		return err
 	}
 	t, err := sluicebeam.Run(ctx, plan, runner, sluicebeam.Options{
-		DataDir: *dataDir, Out: *out, OutFormat: *outFormat, Shards: *shards,
+		DataDir: *dataDir, Out: *out, OutFormat: *outFormat, Shards: *shards, BroadcastBytes: *bcast,
 	})
 	if err != nil {
 		return err
+	}
+	for _, n := range t.Notes {
+		fmt.Fprintln(os.Stderr, n)
 	}
 	for _, o := range t.Outputs {
 		fmt.Fprintf(os.Stderr, "wrote %s\n", o)
