@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/sluicedata/sluice/beam/chunk"
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/writers"
 )
@@ -15,7 +16,7 @@ import (
 // The DoFns of a translated pipeline. Each carries its configuration as a
 // JSON string field (Beam serializes exported fields into the job) and
 // decodes it once per worker in Setup. Every element is an encoded chunk
-// ([EncodeFrame]), keyed by a shard number where a stage needs keys.
+// ([chunk.Encode]), keyed by a shard number where a stage needs keys.
 
 func init() {
 	register.DoFn3x1[context.Context, string, func([]byte), error](&readFn{})
@@ -65,7 +66,7 @@ func (f *readFn) ProcessElement(ctx context.Context, task string, emit func([]by
 		return err
 	}
 	return f.cfg.readFile(ctx, index, path, func(c *frame.Frame) error {
-		emit(EncodeFrame(c))
+		emit(chunk.Encode(c))
 		return nil
 	})
 }
@@ -90,7 +91,7 @@ func (f *mapFn) Setup() error {
 
 func (f *mapFn) ProcessElement(b []byte, emit func([]byte)) (err error) {
 	defer guard("step "+f.cfg.Name, &err)
-	c, err := DecodeFrame(b)
+	c, err := chunk.Decode(b)
 	if err != nil {
 		return f.cfg.errorf(f.Stage, err)
 	}
@@ -103,7 +104,7 @@ func (f *mapFn) ProcessElement(b []byte, emit func([]byte)) (err error) {
 		return err
 	}
 	if c.NumRows() > 0 {
-		emit(EncodeFrame(c))
+		emit(chunk.Encode(c))
 	}
 	return nil
 }
@@ -119,7 +120,7 @@ type keyFn struct {
 
 func (f *keyFn) ProcessElement(b []byte, emit func(int, []byte)) (err error) {
 	defer guard("step "+f.Step, &err)
-	c, err := DecodeFrame(b)
+	c, err := chunk.Decode(b)
 	if err != nil {
 		return fmt.Errorf("step %q: %s: %w", f.Step, f.Stage, err)
 	}
@@ -128,7 +129,7 @@ func (f *keyFn) ProcessElement(b []byte, emit func(int, []byte)) (err error) {
 		return fmt.Errorf("step %q: %s: %w", f.Step, f.Stage, err)
 	}
 	for k, p := range parts {
-		emit(k, EncodeFrame(p))
+		emit(k, chunk.Encode(p))
 	}
 	return nil
 }
@@ -138,7 +139,7 @@ func decodeAll(vals func(*[]byte) bool) ([]*frame.Frame, error) {
 	var out []*frame.Frame
 	var b []byte
 	for vals(&b) {
-		c, err := DecodeFrame(b)
+		c, err := chunk.Decode(b)
 		if err != nil {
 			return nil, err
 		}
@@ -160,10 +161,10 @@ func (f *joinFn) Setup() (err error) {
 	if err = decodeJSON(f.Cfg, &f.cfg); err != nil {
 		return err
 	}
-	if f.le, err = DecodeFrame(f.LeftEmpty); err != nil {
+	if f.le, err = chunk.Decode(f.LeftEmpty); err != nil {
 		return err
 	}
-	f.re, err = DecodeFrame(f.RightEmpty)
+	f.re, err = chunk.Decode(f.RightEmpty)
 	return err
 }
 
@@ -190,7 +191,7 @@ func (f *joinFn) ProcessElement(_ int, left, right func(*[]byte) bool, emit func
 		return err
 	}
 	if out.NumRows() > 0 {
-		emit(EncodeFrame(out))
+		emit(chunk.Encode(out))
 	}
 	return nil
 }
@@ -214,7 +215,7 @@ func (f *broadcastJoinFn) ProcessElement(b []byte, side func(*[]byte) bool, emit
 		if err != nil {
 			return f.cfg.errorf("join", err)
 		}
-		empty, err := DecodeFrame(f.SmallEmpty)
+		empty, err := chunk.Decode(f.SmallEmpty)
 		if err != nil {
 			return f.cfg.errorf("join", err)
 		}
@@ -222,7 +223,7 @@ func (f *broadcastJoinFn) ProcessElement(b []byte, side func(*[]byte) bool, emit
 			return f.cfg.errorf("join", err)
 		}
 	}
-	c, err := DecodeFrame(b)
+	c, err := chunk.Decode(b)
 	if err != nil {
 		return f.cfg.errorf("join", err)
 	}
@@ -236,7 +237,7 @@ func (f *broadcastJoinFn) ProcessElement(b []byte, side func(*[]byte) bool, emit
 		return err
 	}
 	if out.NumRows() > 0 {
-		emit(EncodeFrame(out))
+		emit(chunk.Encode(out))
 	}
 	return nil
 }
@@ -270,7 +271,7 @@ func (f *gatherFn) Setup() (err error) {
 	if f.x, err = f.cfg.compile(); err != nil {
 		return err
 	}
-	f.empty, err = DecodeFrame(f.Empty)
+	f.empty, err = chunk.Decode(f.Empty)
 	return err
 }
 
@@ -289,7 +290,7 @@ func (f *gatherFn) ProcessElement(_ int, vals func(*[]byte) bool, emit func([]by
 		return err
 	}
 	if out.NumRows() > 0 {
-		emit(EncodeFrame(out))
+		emit(chunk.Encode(out))
 	}
 	return nil
 }
@@ -317,7 +318,7 @@ type writeFn struct {
 }
 
 func (f *writeFn) Setup() (err error) {
-	f.empty, err = DecodeFrame(f.Empty)
+	f.empty, err = chunk.Decode(f.Empty)
 	return err
 }
 

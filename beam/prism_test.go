@@ -13,6 +13,7 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
+	"github.com/sluicedata/sluice/beam/chunk"
 	"github.com/sluicedata/sluice/bench/w1gen"
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/pipeline"
@@ -387,7 +388,7 @@ func TestRuntimeErrorNamesStep(t *testing.T) {
 	}
 	qty := frame.MustColumn(frame.NewString("qty", []string{"3", "x"}, nil))
 	ord := frame.MustColumn(frame.NewString(ordCol, []string{"0", "1"}, nil))
-	chunk := EncodeFrame(frame.Must(frame.New(qty, ord)))
+	chunk := chunk.Encode(frame.Must(frame.New(qty, ord)))
 	p, s := beam.NewPipelineWithRoot()
 	beam.ParDo(s, &mapFn{Cfg: js, Stage: "pre"}, beam.Create(s, chunk))
 	_, err = beam.Run(context.Background(), "prism", p)

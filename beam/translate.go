@@ -11,7 +11,7 @@
 //     Reshuffle, and a ParDo that parses each file with package readers
 //     into chunks. A file is one element: it is not split further (a
 //     single huge CSV is read by one worker).
-//   - Chunks travel between stages as encoded frames ([EncodeFrame]), not
+//   - Chunks travel between stages as encoded frames ([chunk.Encode]), not
 //     as rows, each with a hidden order column that records the row's place
 //     in the local engine's output order (see ops.go).
 //   - derive and filter, select and rename are ParDos over chunks.
@@ -44,6 +44,7 @@ import (
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/sluicedata/sluice/beam/chunk"
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/pipeline"
 	"github.com/sluicedata/sluice/writers"
@@ -250,7 +251,7 @@ func Build(ctx context.Context, plan *pipeline.Plan, opt Options) (*Translation,
 		}
 		n := nodes[o.From]
 		sc := s.Scope("output " + path)
-		empty := EncodeFrame(n.empty)
+		empty := chunk.Encode(n.empty)
 		all := beam.Flatten(sc, n.col, beam.Create(sc, empty))
 		keyed := beam.ParDo(sc, &keyFn{Step: "output " + path, Stage: "write", Shards: 1}, all)
 		beam.ParDo0(sc, &writeFn{Path: path, Format: format, Empty: empty}, beam.GroupByKey(sc, keyed))
@@ -320,14 +321,14 @@ func translateStep(s beam.Scope, cfg stepCfg, nodes map[string]*node, shards int
 			// without it Prism 2.78 stalls ("nothing in progress and no
 			// refreshes with non zero pending elements") on plans whose
 			// broadcast side is fused with its consumer's stage
-			col = beam.ParDo(s, &broadcastJoinFn{Cfg: js, BigIsLeft: bigIsLeft, SmallEmpty: EncodeFrame(small.empty)},
+			col = beam.ParDo(s, &broadcastJoinFn{Cfg: js, BigIsLeft: bigIsLeft, SmallEmpty: chunk.Encode(small.empty)},
 				big.col, beam.SideInput{Input: beam.Reshuffle(s, small.col)})
 			n, err := finishStep(s, cfg, x, js, col, empty, size, shards)
 			return n, fmt.Sprintf("step %s: %s join, %s broadcast (%d bytes of input files)", cfg.Name, cfg.How, smallName, small.size), err
 		}
 		lk := beam.ParDo(s, &keyFn{Step: cfg.Name, Stage: "join", Cols: cfg.LeftOn, Shards: shards}, l.col)
 		rk := beam.ParDo(s, &keyFn{Step: cfg.Name, Stage: "join", Cols: cfg.RightOn, Shards: shards}, r.col)
-		col = beam.ParDo(s, &joinFn{Cfg: js, LeftEmpty: EncodeFrame(l.empty), RightEmpty: EncodeFrame(r.empty)},
+		col = beam.ParDo(s, &joinFn{Cfg: js, LeftEmpty: chunk.Encode(l.empty), RightEmpty: chunk.Encode(r.empty)},
 			beam.CoGroupByKey(s, lk, rk))
 		n, err := finishStep(s, cfg, x, js, col, empty, size, shards)
 		return n, fmt.Sprintf("step %s: %s join, both sides shuffled by key into %d shards", cfg.Name, cfg.How, shards), err
@@ -354,7 +355,7 @@ func finishStep(s beam.Scope, cfg stepCfg, x *compiled, js string, col beam.PCol
 			return err
 		}
 		keyed := beam.ParDo(s, &keyFn{Step: cfg.Name, Stage: stage, Cols: keys, Shards: n}, col)
-		col = beam.ParDo(s, &gatherFn{Cfg: js, Stage: stage, Empty: EncodeFrame(in)}, beam.GroupByKey(s, keyed))
+		col = beam.ParDo(s, &gatherFn{Cfg: js, Stage: stage, Empty: chunk.Encode(in)}, beam.GroupByKey(s, keyed))
 		empty = out
 		return nil
 	}

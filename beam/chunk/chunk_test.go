@@ -1,4 +1,4 @@
-package sluicebeam
+package chunk
 
 import (
 	"fmt"
@@ -95,7 +95,7 @@ func TestCodecRoundTrip(t *testing.T) {
 		if n > 2 && trial%3 == 0 {
 			f = f.Slice(1, n-1) // offsets into shared buffers
 		}
-		got, err := DecodeFrame(EncodeFrame(f))
+		got, err := Decode(Encode(f))
 		if err != nil {
 			t.Fatalf("trial %d: %v", trial, err)
 		}
@@ -114,7 +114,7 @@ func TestCodecDictionaryStrings(t *testing.T) {
 		t.Fatal("the column is not dictionary-encoded")
 	}
 	f := frame.Must(frame.New(c))
-	got, err := DecodeFrame(EncodeFrame(f))
+	got, err := Decode(Encode(f))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,31 +127,31 @@ func TestCodecDictionaryStrings(t *testing.T) {
 // never a panic or a wrong frame.
 func TestCodecRejectsDamage(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	b := EncodeFrame(randomFrame(r, 20, true))
+	b := Encode(randomFrame(r, 20, true))
 	for n := range len(b) {
-		if _, err := DecodeFrame(b[:n]); err == nil {
+		if _, err := Decode(b[:n]); err == nil {
 			t.Fatalf("a chunk cut to %d of %d bytes decoded", n, len(b))
 		}
 	}
-	if _, err := DecodeFrame(append(append([]byte(nil), b...), 0)); err == nil {
+	if _, err := Decode(append(append([]byte(nil), b...), 0)); err == nil {
 		t.Fatal("a chunk with a trailing byte decoded")
 	}
 }
 
-// FuzzDecodeFrame: arbitrary bytes decode to an error or to a frame that
+// FuzzDecode: arbitrary bytes decode to an error or to a frame that
 // encodes back to a decodable chunk of the same content.
-func FuzzDecodeFrame(f *testing.F) {
+func FuzzDecode(f *testing.F) {
 	r := rand.New(rand.NewPCG(5, 6))
-	f.Add(EncodeFrame(randomFrame(r, 3, true)))
-	f.Add(EncodeFrame(randomFrame(r, 0, false)))
+	f.Add(Encode(randomFrame(r, 3, true)))
+	f.Add(Encode(randomFrame(r, 0, false)))
 	f.Add([]byte("SF1\x00\x00"))
 	f.Add([]byte("SF1"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		got, err := DecodeFrame(b)
+		got, err := Decode(b)
 		if err != nil {
 			return
 		}
-		again, err := DecodeFrame(EncodeFrame(got))
+		again, err := Decode(Encode(got))
 		if err != nil {
 			t.Fatalf("re-encoded frame does not decode: %v", err)
 		}

@@ -1,4 +1,9 @@
-package sluicebeam
+// Package chunk encodes frames as the elements of sluice's Beam pipelines:
+// a whole chunk (thousands of rows) per element, in a compact
+// self-describing layout, so a runner's per-element cost is paid once per
+// chunk. It depends on package frame only (not on Beam), so it can be
+// tested and fuzzed without building the SDK.
+package chunk
 
 import (
 	"encoding/binary"
@@ -9,9 +14,7 @@ import (
 	"github.com/sluicedata/sluice/frame"
 )
 
-// Chunks travel between Beam stages as encoded frames, not as rows: one
-// element is a whole chunk (thousands of rows) in the layout below, so a
-// runner's per-element cost is paid once per chunk.
+// The layout:
 //
 //	magic "SF1" | rows uvarint | cols uvarint | per column:
 //	  name (uvarint length + bytes) | type byte | hasNulls byte |
@@ -25,11 +28,11 @@ import (
 
 const codecMagic = "SF1"
 
-// errCodec is wrapped by decoding errors (a truncated or foreign chunk).
-var errCodec = errors.New("sluicebeam: bad encoded frame")
+// ErrCodec is wrapped by decoding errors (a truncated or foreign chunk).
+var ErrCodec = errors.New("chunk: bad encoded frame")
 
-// EncodeFrame encodes f in the chunk layout described above.
-func EncodeFrame(f *frame.Frame) []byte {
+// Encode encodes f in the chunk layout described above.
+func Encode(f *frame.Frame) []byte {
 	buf := make([]byte, 0, 64+f.Size())
 	buf = append(buf, codecMagic...)
 	buf = binary.AppendUvarint(buf, uint64(f.NumRows()))
@@ -84,7 +87,7 @@ type decoder struct {
 
 func (d *decoder) fail(what string) {
 	if d.err == nil {
-		d.err = fmt.Errorf("%w: truncated at %s", errCodec, what)
+		d.err = fmt.Errorf("%w: truncated at %s", ErrCodec, what)
 	}
 }
 
@@ -114,11 +117,11 @@ func (d *decoder) bytes(n uint64, what string) []byte {
 	return out
 }
 
-// DecodeFrame decodes a chunk written by [EncodeFrame]. The frame copies
+// Decode decodes a chunk written by [Encode]. The frame copies
 // what it keeps: buf may be reused afterwards.
-func DecodeFrame(buf []byte) (*frame.Frame, error) {
+func Decode(buf []byte) (*frame.Frame, error) {
 	if len(buf) < len(codecMagic) || string(buf[:len(codecMagic)]) != codecMagic {
-		return nil, fmt.Errorf("%w: no magic", errCodec)
+		return nil, fmt.Errorf("%w: no magic", ErrCodec)
 	}
 	d := &decoder{b: buf[len(codecMagic):]}
 	rows := d.uvarint("row count")
@@ -127,7 +130,7 @@ func DecodeFrame(buf []byte) (*frame.Frame, error) {
 		return nil, d.err
 	}
 	if rows > uint64(len(buf)) && ncols > 0 || ncols > uint64(len(buf)) {
-		return nil, fmt.Errorf("%w: %d rows, %d columns in %d bytes", errCodec, rows, ncols, len(buf))
+		return nil, fmt.Errorf("%w: %d rows, %d columns in %d bytes", ErrCodec, rows, ncols, len(buf))
 	}
 	n := int(rows)
 	cols := make([]*frame.Column, 0, ncols)
@@ -155,7 +158,7 @@ func DecodeFrame(buf []byte) (*frame.Frame, error) {
 				}
 			}
 			if n%64 != 0 && valid[words-1]>>(n%64) != 0 {
-				return nil, fmt.Errorf("%w: column %q: validity bits past the last row", errCodec, name)
+				return nil, fmt.Errorf("%w: column %q: validity bits past the last row", ErrCodec, name)
 			}
 			nulls = n - set
 		}
@@ -175,7 +178,7 @@ func DecodeFrame(buf []byte) (*frame.Frame, error) {
 			cols = append(cols, frame.AdoptInt64s(name, typ, vals, valid, nulls))
 		case frame.Float64:
 			if hasNulls {
-				return nil, fmt.Errorf("%w: column %q: a float column with a validity bitmap", errCodec, name)
+				return nil, fmt.Errorf("%w: column %q: a float column with a validity bitmap", ErrCodec, name)
 			}
 			raw := d.bytes(uint64(n)*8, "values of "+name)
 			if d.err != nil {
@@ -205,21 +208,21 @@ func DecodeFrame(buf []byte) (*frame.Frame, error) {
 					return nil, d.err
 				}
 				if isNull(i) && len(s) > 0 {
-					return nil, fmt.Errorf("%w: column %q row %d: a null with text", errCodec, name, i)
+					return nil, fmt.Errorf("%w: column %q row %d: a null with text", ErrCodec, name, i)
 				}
 				data = append(data, s...)
 				offs[i+1] = int64(len(data))
 			}
 			cols = append(cols, frame.AdoptStrings(name, offs, data, valid, nulls))
 		default:
-			return nil, fmt.Errorf("%w: column %q has unknown type %d", errCodec, name, typ)
+			return nil, fmt.Errorf("%w: column %q has unknown type %d", ErrCodec, name, typ)
 		}
 	}
 	if d.err != nil {
 		return nil, d.err
 	}
 	if len(d.b) != 0 {
-		return nil, fmt.Errorf("%w: %d bytes after the last column", errCodec, len(d.b))
+		return nil, fmt.Errorf("%w: %d bytes after the last column", ErrCodec, len(d.b))
 	}
 	if len(cols) == 0 {
 		return frame.Empty(), nil
