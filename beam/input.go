@@ -38,7 +38,7 @@ func (c *inputCfg) errorf(path string, err error) error {
 	if c.Line > 0 {
 		loc = fmt.Sprintf("%s:%d", loc, c.Line)
 	}
-	if path != "" {
+	if path != "" && !strings.Contains(err.Error(), path) {
 		return fmt.Errorf("%s: input %q: %s: %w", loc, c.Name, path, err)
 	}
 	return fmt.Errorf("%s: input %q: %w", loc, c.Name, err)

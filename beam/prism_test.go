@@ -17,6 +17,8 @@ import (
 	"github.com/sluicedata/sluice/bench/w1gen"
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/pipeline"
+	"github.com/sluicedata/sluice/readers"
+	"github.com/sluicedata/sluice/writers"
 )
 
 func TestMain(m *testing.M) {
@@ -482,4 +484,116 @@ output: { from: fuzzy, path: out.csv }
 	if !errors.Is(err, ErrUntranslatable) || !strings.Contains(err.Error(), `step "fuzzy"`) {
 		t.Fatalf("Build: %v, want an untranslatable match naming the step", err)
 	}
+}
+
+// convert rewrites a CSV file in another format (by the new path's
+// extension) with package writers.
+func convert(t *testing.T, from, to string) {
+	t.Helper()
+	f, err := readers.ReadAll(readers.Open(context.Background(), from, readers.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := writers.Create(to, writers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(f); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const formatsSpec = `name: formats
+inputs:
+  logs: { path: "logs/*.parquet" }
+  stores: { path: stores.xlsx }
+steps:
+  - name: located
+    join: { left: logs, right: stores, on: [store], how: left }
+    group_by: [city, sku]
+    agg: { n: count(), mid: median(price) }
+outputs:
+  - { from: located, path: located.csv }
+  - { from: located, path: located.parquet }
+`
+
+// TestFormatsOnPrism reads a glob of Parquet files and an xlsx sheet on
+// Prism and writes CSV and Parquet: the CSV is byte for byte the local
+// engine's, the Parquet file reads back to the same frame.
+func TestFormatsOnPrism(t *testing.T) {
+	dir := t.TempDir()
+	writeW4(t, dir, 4, 60)
+	if err := os.WriteFile(filepath.Join(dir, "stores.csv"), []byte("store,city\ns00,Oslo\ns01,Lima\ns02,Oslo\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	convert(t, filepath.Join(dir, "stores.csv"), filepath.Join(dir, "stores.xlsx"))
+	csvs, _ := filepath.Glob(filepath.Join(dir, "logs", "*.csv"))
+	for _, c := range csvs {
+		convert(t, c, strings.TrimSuffix(c, ".csv")+".parquet")
+	}
+	spec := filepath.Join(dir, "formats.yaml")
+	if err := os.WriteFile(spec, []byte(formatsSpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	plan, err := pipeline.Load(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ldir, bdir := t.TempDir(), t.TempDir()
+	if _, err := pipeline.Run(ctx, plan, pipeline.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range plan.Outputs {
+		os.Rename(filepath.Join(dir, o.Path), filepath.Join(ldir, o.Path))
+	}
+	if _, err := Run(ctx, plan, "prism", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range plan.Outputs {
+		os.Rename(filepath.Join(dir, o.Path), filepath.Join(bdir, o.Path))
+	}
+	local, _ := os.ReadFile(filepath.Join(ldir, "located.csv"))
+	onBeam, _ := os.ReadFile(filepath.Join(bdir, "located.csv"))
+	if lines(local) < 10 {
+		t.Fatalf("local output has %d rows", lines(local))
+	}
+	assertSameOutput(t, local, onBeam)
+	lp, err := readers.ReadAll(readers.Open(ctx, filepath.Join(ldir, "located.parquet"), readers.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bp, err := readers.ReadAll(readers.Open(ctx, filepath.Join(bdir, "located.parquet"), readers.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sameFrame(lp, bp); err != nil {
+		t.Fatalf("parquet outputs differ: %v", err)
+	}
+}
+
+// sameFrame reports the first difference between two frames (floats by
+// bits).
+func sameFrame(a, b *frame.Frame) error {
+	if a.NumRows() != b.NumRows() || a.NumCols() != b.NumCols() {
+		return fmt.Errorf("shape %dx%d vs %dx%d", a.NumRows(), a.NumCols(), b.NumRows(), b.NumCols())
+	}
+	for k := range a.NumCols() {
+		ca, cb := a.ColumnAt(k), b.ColumnAt(k)
+		if ca.Name() != cb.Name() || ca.Type() != cb.Type() {
+			return fmt.Errorf("column %d: %s %v vs %s %v", k, ca.Name(), ca.Type(), cb.Name(), cb.Type())
+		}
+		for i := range ca.Len() {
+			if ca.IsNull(i) != cb.IsNull(i) {
+				return fmt.Errorf("%s row %d: null %v vs %v", ca.Name(), i, ca.IsNull(i), cb.IsNull(i))
+			}
+			if !ca.IsNull(i) && frame.FormatValue(ca, i) != frame.FormatValue(cb, i) {
+				return fmt.Errorf("%s row %d: %v vs %v", ca.Name(), i, ca.Value(i), cb.Value(i))
+			}
+		}
+	}
+	return nil
 }
