@@ -163,14 +163,12 @@ func (c *stepCfg) post(f *frame.Frame) (*frame.Frame, error) {
 	return f, nil
 }
 
-// hasKeyed reports whether the step has a distinct stage; hasSingle whether
-// it has a sort or limit stage (run on one worker).
+// hasDistinct reports whether the step has a distinct stage.
 func (c *stepCfg) hasDistinct() bool { return c.DistinctAll || len(c.Distinct) > 0 }
-func (c *stepCfg) hasSingle() bool   { return len(c.Sort) > 0 || c.HasLimit }
 
-// aggKeys are the columns an aggregation is partitioned by (none: one
-// partition).
-func (c *stepCfg) aggKeys() []string { return c.GroupBy }
+// hasSingle reports whether the step has a sort or limit stage (run on one
+// worker).
+func (c *stepCfg) hasSingle() bool { return len(c.Sort) > 0 || c.HasLimit }
 
 // distinctCols are the columns distinct compares (all but the order column
 // when DistinctAll).

@@ -35,6 +35,7 @@ type JobError struct {
 	Err    error
 }
 
+// Error returns the runner's name and the failing DoFn's cause.
 func (e *JobError) Error() string { return "beam runner " + e.Runner + ": " + e.Msg }
 
 // Unwrap returns the runner's error.

@@ -15,7 +15,11 @@
 //     as rows, each with a hidden order column that records the row's place
 //     in the local engine's output order (see ops.go).
 //   - derive and filter, select and rename are ParDos over chunks.
-//   - A join hash-partitions both sides by key into Options.Shards shards,
+//   - A join whose smaller side derives from at most
+//     Options.BroadcastBytes of input files broadcasts that side as a side
+//     input and joins the other side chunk by chunk, without a shuffle
+//     (unless the join keeps the small side's unmatched rows). Otherwise it
+//     hash-partitions both sides by key into Options.Shards shards,
 //     CoGroupByKeys them and joins each shard with frame.Join's kernels.
 //   - group_by + agg hash-partitions the rows by the group keys and
 //     GroupByKeys them; each shard's rows, in order, go through
