@@ -20,6 +20,8 @@ import (
 
 func init() {
 	register.DoFn3x1[context.Context, string, func([]byte), error](&readFn{})
+	register.DoFn3x1[context.Context, string, func(string), error](&splitFn{})
+	register.Emitter1[string]()
 	register.DoFn2x1[[]byte, func([]byte), error](&mapFn{})
 	register.DoFn2x1[[]byte, func(int, []byte), error](&keyFn{})
 	register.DoFn4x1[int, func(*[]byte) bool, func(*[]byte) bool, func([]byte), error](&joinFn{})
@@ -51,7 +53,32 @@ func parseTask(t string) (int, string, error) {
 	return n, path, err
 }
 
-// readFn reads a file of an input into encoded chunks.
+// splitFn cuts a file of an input into range tasks (see split.go).
+type splitFn struct {
+	Cfg string
+	cfg inputCfg
+}
+
+func (f *splitFn) Setup() error { return decodeJSON(f.Cfg, &f.cfg) }
+
+func (f *splitFn) ProcessElement(ctx context.Context, task string, emit func(string)) (err error) {
+	defer guard("input "+f.cfg.Name, &err)
+	index, path, err := parseTask(task)
+	if err != nil {
+		return err
+	}
+	ranges, err := f.cfg.split(ctx, index, path)
+	if err != nil {
+		return f.cfg.errorf(path, err)
+	}
+	for _, r := range ranges {
+		emit(r.String())
+	}
+	return nil
+}
+
+// readFn reads a range task of an input (a whole file or a byte range of
+// a CSV file) into encoded chunks.
 type readFn struct {
 	Cfg string
 	cfg inputCfg
@@ -61,14 +88,18 @@ func (f *readFn) Setup() error { return decodeJSON(f.Cfg, &f.cfg) }
 
 func (f *readFn) ProcessElement(ctx context.Context, task string, emit func([]byte)) (err error) {
 	defer guard("input "+f.cfg.Name, &err)
-	index, path, err := parseTask(task)
+	t, err := parseRangeTask(task)
 	if err != nil {
 		return err
 	}
-	return f.cfg.readFile(ctx, index, path, func(c *frame.Frame) error {
+	send := func(c *frame.Frame) error {
 		emit(chunk.Encode(c))
 		return nil
-	})
+	}
+	if t.End < 0 {
+		return f.cfg.readFile(ctx, t.File, t.Path, send)
+	}
+	return f.cfg.readRange(ctx, t, send)
 }
 
 // mapFn applies a step's per-chunk stage: "pre" (derive, filter) or

@@ -28,6 +28,9 @@ type inputCfg struct {
 	// union, from all files, widened).
 	Names []string
 	Types []frame.Type
+	// SplitBytes: plain CSV and TSV files larger than this are read in
+	// byte ranges of about this size (0: never).
+	SplitBytes int64
 }
 
 func (c *inputCfg) errorf(path string, err error) error {
@@ -197,13 +200,7 @@ func (c *inputCfg) readFile(ctx context.Context, index int, path string, emit fu
 		} else if err := sameSchema(c.Names, c.Types, f); err != nil {
 			return c.errorf(path, err)
 		}
-		ords := make([]string, f.NumRows())
-		for i := range ords {
-			ords[i] = fmt.Sprintf("%016x", int64(index)<<40|(row+int64(i)))
-		}
-		row += int64(f.NumRows())
-		f, err = f.WithColumn(frame.MustColumn(frame.NewString(ordCol, ords, nil)))
-		if err != nil {
+		if f, err = withOrder(f, rangeTask{File: index}, &row); err != nil {
 			return c.errorf(path, err)
 		}
 		if err := emit(f); err != nil {

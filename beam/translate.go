@@ -8,9 +8,10 @@
 // # Translation
 //
 //   - An input is a Create of its files (globs expanded, sorted), a
-//     Reshuffle, and a ParDo that parses each file with package readers
-//     into chunks. A file is one element: it is not split further (a
-//     single huge CSV is read by one worker).
+//     Reshuffle, a ParDo that cuts big plain CSV and TSV files into byte
+//     ranges on record boundaries (split.go), a Reshuffle, and a ParDo
+//     that parses each range or whole file with package readers into
+//     chunks.
 //   - Chunks travel between stages as encoded frames ([chunk.Encode]), not
 //     as rows, each with a hidden order column that records the row's place
 //     in the local engine's output order (see ops.go).
@@ -91,6 +92,10 @@ type Options struct {
 	// the total size of the input files it derives from. 0 means
 	// DefaultBroadcastBytes; negative never broadcasts.
 	BroadcastBytes int64
+	// SplitBytes: plain CSV and TSV files larger than this are read in
+	// byte ranges of about this size, each by its own worker (see
+	// split.go). 0 means DefaultSplitBytes; negative never splits.
+	SplitBytes int64
 }
 
 // DefaultBroadcastBytes is the broadcast threshold when
@@ -178,6 +183,12 @@ func Build(ctx context.Context, plan *pipeline.Plan, opt Options) (*Translation,
 		if err != nil {
 			return nil, err
 		}
+		switch {
+		case opt.SplitBytes == 0:
+			cfg.SplitBytes = DefaultSplitBytes
+		case opt.SplitBytes > 0:
+			cfg.SplitBytes = opt.SplitBytes
+		}
 		js, err := encodeJSON(cfg)
 		if err != nil {
 			return nil, fmt.Errorf("%s: input %q: options: %w", where(in.Line), in.Name, err)
@@ -188,8 +199,9 @@ func Build(ctx context.Context, plan *pipeline.Plan, opt Options) (*Translation,
 		}
 		sc := s.Scope("input " + in.Name)
 		files := beam.Reshuffle(sc, beam.Create(sc, tasks...))
+		ranges := beam.Reshuffle(sc, beam.ParDo(sc, &splitFn{Cfg: js}, files))
 		nodes[in.Name] = &node{
-			col:   beam.ParDo(sc, &readFn{Cfg: js}, files),
+			col:   beam.ParDo(sc, &readFn{Cfg: js}, ranges),
 			empty: cfg.empty(),
 			size:  sizes[in.Name],
 		}

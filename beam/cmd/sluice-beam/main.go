@@ -1,7 +1,7 @@
 // Command sluice-beam runs a sluice pipeline spec — the YAML files
 // `sluice run` takes — on Apache Beam.
 //
-//	sluice-beam run SPEC.yaml [--data-dir D] [--out PATH] [--out-format F] [--shards N] [--broadcast-bytes B] [--verbose]
+//	sluice-beam run SPEC.yaml [--data-dir D] [--out PATH] [--out-format F] [--shards N] [--broadcast-bytes B] [--split-bytes B] [--verbose]
 //	    [--runner prism|direct|flink|spark|dataflow|universal]
 //	    [--endpoint HOST:PORT | --job_server HOST:PORT] [--environment_type LOOPBACK|DOCKER|PROCESS]
 //	    [--environment_config …] [--temp_location …] [--staging_location …] [--project …] [--region …]
@@ -43,6 +43,7 @@ var (
 	shards    = flag.Int("shards", sluicebeam.DefaultShards, "hash partitions of joins, group-bys and distincts")
 	jobServer = flag.String("job_server", "", "alias of --endpoint: the job service of a Flink or Spark job server")
 	bcast     = flag.Int64("broadcast-bytes", 0, "broadcast a join side whose input files total at most this many bytes (0: 64 MiB; -1: never)")
+	split     = flag.Int64("split-bytes", 0, "read plain CSV/TSV files bigger than this in byte ranges of about this size (0: 64 MiB; -1: never)")
 	verbose   = flag.Bool("verbose", false, "show the runner's log (Prism's and the SDK's)")
 )
 
@@ -116,7 +117,7 @@ func run(ctx context.Context, spec, runner string) error {
 		return err
 	}
 	t, err := sluicebeam.Run(ctx, plan, runner, sluicebeam.Options{
-		DataDir: *dataDir, Out: *out, OutFormat: *outFormat, Shards: *shards, BroadcastBytes: *bcast,
+		DataDir: *dataDir, Out: *out, OutFormat: *outFormat, Shards: *shards, BroadcastBytes: *bcast, SplitBytes: *split,
 	})
 	if err != nil {
 		return err
