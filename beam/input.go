@@ -62,9 +62,6 @@ func (c *inputCfg) empty() *frame.Frame {
 func expandPaths(in *pipeline.Input, base string) ([]string, error) {
 	var out []string
 	for _, raw := range in.AllPaths() {
-		if raw == "-" {
-			return nil, fmt.Errorf("standard input cannot be read by a Beam job: %w", ErrUntranslatable)
-		}
 		path := raw
 		if !filepath.IsAbs(path) && base != "" {
 			path = filepath.Join(base, path)

@@ -485,6 +485,20 @@ output: { from: fuzzy, path: out.csv }
 	if !errors.Is(err, ErrUntranslatable) || !strings.Contains(err.Error(), `step "fuzzy"`) {
 		t.Fatalf("Build: %v, want an untranslatable match naming the step", err)
 	}
+	// standard input: rejected before validation would read it
+	stdin, err := pipeline.Parse([]byte("name: s\ninputs:\n  a: { path: \"-\" }\noutput: { from: a, path: out.csv }\n"), filepath.Join(dir, "s.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = Build(context.Background(), stdin, Options{}); !errors.Is(err, ErrUntranslatable) || !strings.Contains(err.Error(), `input "a"`) {
+		t.Fatalf("Build: %v, want an untranslatable standard input naming the input", err)
+	}
+	// an output directory that does not exist fails before any work
+	plan.Steps = nil
+	plan.Outputs[0].From, plan.Outputs[0].Path = "a", "missing/out.csv"
+	if _, err = Build(context.Background(), plan, Options{}); err == nil || !strings.Contains(err.Error(), "output directory") {
+		t.Fatalf("Build: %v, want a missing output directory", err)
+	}
 }
 
 // convert rewrites a CSV file in another format (by the new path's

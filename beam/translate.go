@@ -127,9 +127,6 @@ type node struct {
 // steps that have no translation are rejected here, before any work, with
 // an error wrapping ErrUntranslatable.
 func Build(ctx context.Context, plan *pipeline.Plan, opt Options) (*Translation, error) {
-	if err := pipeline.Validate(ctx, plan, pipeline.Options{DataDir: opt.DataDir}); err != nil {
-		return nil, err
-	}
 	where := func(line int) string {
 		loc := plan.File
 		if loc == "" {
@@ -139,6 +136,17 @@ func Build(ctx context.Context, plan *pipeline.Plan, opt Options) (*Translation,
 			loc = fmt.Sprintf("%s:%d", loc, line)
 		}
 		return loc
+	}
+	// standard input is rejected before validation, which would read it
+	for _, in := range plan.Inputs {
+		for _, p := range in.AllPaths() {
+			if p == "-" {
+				return nil, fmt.Errorf("%s: input %q: standard input cannot be read by a Beam job: %w", where(in.Line), in.Name, ErrUntranslatable)
+			}
+		}
+	}
+	if err := pipeline.Validate(ctx, plan, pipeline.Options{DataDir: opt.DataDir, Stdin: strings.NewReader("")}); err != nil {
+		return nil, err
 	}
 	for _, s := range plan.Steps {
 		if s.Match != nil {
@@ -276,17 +284,27 @@ func Build(ctx context.Context, plan *pipeline.Plan, opt Options) (*Translation,
 	return t, nil
 }
 
-// checkOutput fails early on an output format no writer knows.
+// checkOutput fails early on an output format no writer knows and on an
+// output directory that does not exist (as seen from the submitting
+// machine: on a cluster, a shared file system both see).
 func checkOutput(path, format string) error {
 	if format == "" {
 		format = strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
 	}
+	known := false
 	for _, f := range writers.Formats() {
-		if f.Name == format {
-			return nil
-		}
+		known = known || f.Name == format
 	}
-	return fmt.Errorf("unknown output format %q: %w", format, writers.ErrFormat)
+	if !known {
+		return fmt.Errorf("unknown output format %q: %w", format, writers.ErrFormat)
+	}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil {
+		return fmt.Errorf("output directory: %w", err)
+	} else if !st.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	return nil
 }
 
 // deps returns the names a step reads.
