@@ -14,7 +14,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
 	"github.com/sluicedata/sluice/beam/chunk"
-	"github.com/sluicedata/sluice/bench/w1gen"
+	"github.com/sluicedata/sluice/internal/gen/w1gen"
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/pipeline"
 	"github.com/sluicedata/sluice/readers"

@@ -80,6 +80,9 @@ type node struct {
 	// inputs
 	paths    []string // the files, globs expanded
 	fileCols int      // columns in the (first) file
+	// union inputs: the columns each file has (by path), so a file is
+	// only told the types of columns it holds
+	fileHas map[string]map[string]bool
 	readCols []string // projected columns
 	// pushFilter: the consuming step's filter runs on each chunk as it is
 	// read; pushedBy names that step
@@ -431,11 +434,13 @@ func (a *analysis) inputSchema(ctx context.Context, n *node) error {
 		// the union of every file's columns, by name, in order of first
 		// appearance; a column typed differently by two files is read as
 		// the wider type (Int64 and Float64: Float64; otherwise String)
+		n.fileHas = map[string]map[string]bool{paths[0]: all.set()}
 		for _, p := range paths[1:] {
 			s, err := infer(p)
 			if err != nil {
 				return a.plan.inputErr(in, err)
 			}
+			n.fileHas[p] = s.set()
 			for _, c := range s {
 				i := all.index(c.name)
 				switch {
@@ -460,6 +465,15 @@ func (a *analysis) inputSchema(ctx context.Context, n *node) error {
 		n.out = append(n.out, all[i])
 	}
 	return nil
+}
+
+// set is the set of s's column names.
+func (s schema) set() map[string]bool {
+	m := make(map[string]bool, len(s))
+	for _, c := range s {
+		m[c.name] = true
+	}
+	return m
 }
 
 // widen is the type two files' types for one column are read as.

@@ -438,6 +438,9 @@ func (x *executor) unionRead(n *node, opt readers.Options) parallel.Source {
 				o.Types[k] = v
 			}
 			for _, c := range want {
+				if !n.fileHas[path][c.name] {
+					continue // a column this file lacks: null in alignTo
+				}
 				if c.typ == frame.String || c.typ == frame.Float64 {
 					o.Types[c.name] = c.typ
 				}
