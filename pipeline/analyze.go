@@ -82,7 +82,7 @@ type node struct {
 	fileCols int      // columns in the (first) file
 	// union inputs: the columns each file has (by path), so a file is
 	// only told the types of columns it holds
-	fileHas map[string]map[string]bool
+	fileHas  map[string]map[string]bool
 	readCols []string // projected columns
 	// pushFilter: the consuming step's filter runs on each chunk as it is
 	// read; pushedBy names that step
