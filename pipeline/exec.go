@@ -330,11 +330,6 @@ func (x *executor) counted(n *node, src parallel.Source) parallel.Source {
 	}
 }
 
-// fail is a stream of one error.
-func fail(err error) parallel.Source {
-	return func(yield func(*frame.Frame, error) bool) { yield(nil, err) }
-}
-
 func (x *executor) build(n *node) parallel.Source {
 	if n.input != nil {
 		return x.readInput(n)
