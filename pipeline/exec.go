@@ -166,6 +166,9 @@ func (a *analysis) checkOutput(path, format string) error {
 	}
 	if format == "" {
 		format = strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+		if format == "" {
+			return fmt.Errorf("cannot tell the output format from a name without extension: name it .%s or give the format (--format): %w", strings.ReplaceAll(formatNames(), ", ", ", ."), writers.ErrFormat)
+		}
 	}
 	if !knownFormat(format) {
 		return fmt.Errorf("unknown output format %q (have %s): %w", format, formatNames(), writers.ErrFormat)

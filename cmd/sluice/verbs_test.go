@@ -22,10 +22,10 @@ func sluice(t *testing.T, stdin string, args ...string) string {
 	return out.String()
 }
 
-// salesFiles writes n CSV files of random sales rows (some keys skewed,
+// salesFiles writes n CSV files of up to rowsMax random sales rows (some keys skewed,
 // some amounts missing) under dir and returns their paths and the whole
 // table as one CSV text.
-func salesFiles(t *testing.T, dir string, n int, seed uint64) ([]string, string) {
+func salesFiles(t *testing.T, dir string, n, rowsMax int, seed uint64) ([]string, string) {
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 7))
 	var all strings.Builder
@@ -34,7 +34,7 @@ func salesFiles(t *testing.T, dir string, n int, seed uint64) ([]string, string)
 	for i := range n {
 		var b strings.Builder
 		b.WriteString("store,sku,amount\n")
-		rows := r.IntN(400)
+		rows := r.IntN(rowsMax)
 		for range rows {
 			store := fmt.Sprintf("s%d", r.IntN(7))
 			if r.IntN(3) == 0 {
@@ -63,7 +63,7 @@ func salesFiles(t *testing.T, dir string, n int, seed uint64) ([]string, string)
 // under a tiny budget.
 func TestVerbsManyFilesEqualOneFile(t *testing.T) {
 	dir := t.TempDir()
-	paths, whole := salesFiles(t, dir, 40, 1)
+	paths, whole := salesFiles(t, dir, 300, 60, 1)
 	one := filepath.Join(t.TempDir(), "all.csv")
 	if err := os.WriteFile(one, []byte(whole), 0o644); err != nil {
 		t.Fatal(err)
