@@ -33,8 +33,8 @@ Flags:
 ` + engineFlagsHelp + `
 Examples:
   sluice agg oes.csv --by area_title --agg 'med=median(a_mean)' --agg 'p90=quantile(a_mean, 0.9)' --na '*' --na '#' --na '**' --thousands ,
-  sluice agg 'parts/*.csv' --by state --agg 'n=count()' --sorted --mem 256MiB -o counts.csv
-  cat oes.csv | sluice agg - --agg 'rows=count()' --agg 'jobs=sum(tot_emp)' --thousands , --na '**'
+  sluice agg 'parts/*.csv' --by area_title --agg 'n=count()' --sorted --mem 256MiB -o counts.csv
+  cat oes.csv | sluice agg - --agg 'rows=count()' --agg 'jobs=sum(tot_emp)' --na auto
 `,
 		run: runAgg,
 	})

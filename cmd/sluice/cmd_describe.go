@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/sluicedata/sluice/frame"
@@ -28,12 +29,15 @@ are one aggregation over the whole input, run like 'sluice agg': with
 --mem a column's values that do not fit fail with a budget error.
 ` + inputsHelp + `
 Flags:
+  --columns COLS      describe only these columns, comma-separated, in this
+                      order (default: every numeric column)
   --format F          table (default), csv, tsv, json, ndjson
 
 ` + readerFlagsHelp + `
 ` + engineFlagsHelp + `
-Example:
+Examples:
   sluice describe oes.csv --na '*' --na '#' --na '**' --thousands ,
+  sluice describe 'parts/*.csv' --columns tot_emp,a_mean,a_median --na auto
 `,
 		run: runDescribe,
 	})
@@ -53,6 +57,7 @@ func runDescribe(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&v.inFormat, "input-format", "", "")
 	fs.BoolVar(&v.union, "union", false, "")
 	format := fs.String("format", "table", "")
+	columns := fs.String("columns", "", "")
 	pos, err := parseFlags(fs, c, e, args)
 	if err != nil {
 		return err
@@ -82,6 +87,22 @@ func runDescribe(ctx context.Context, e *env, args []string) error {
 	schema, err := pipeline.Schema(ctx, v.plan("describe", pipeline.Step{From: "in"}, in), "in", opt)
 	if err != nil {
 		return err
+	}
+	if want := splitList(*columns); len(want) > 0 {
+		// only the named columns, in the order given
+		var picked []readers.ColumnInfo
+		for _, name := range want {
+			i := slices.IndexFunc(schema, func(ci readers.ColumnInfo) bool { return ci.Name == name })
+			if i < 0 {
+				var have []string
+				for _, ci := range schema {
+					have = append(have, ci.Name)
+				}
+				return usagef("describe: --columns: no column %q (have %s)", name, strings.Join(have, ", "))
+			}
+			picked = append(picked, schema[i])
+		}
+		schema = picked
 	}
 	var numeric []string
 	var almost []readers.ColumnInfo

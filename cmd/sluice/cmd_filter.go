@@ -29,7 +29,7 @@ Flags:
 Examples:
   sluice filter oes.csv --where 'a_mean > 100000' --na '*' --na '#' --na '**' --thousands , -o rich.csv
   sluice filter 'parts/*.csv' --where "area_title = 'Texas'" --select occ_code,a_mean
-  cat oes.csv | sluice filter - --where 'tot_emp >= 1000' --format tsv
+  cat oes.csv | sluice filter - --where 'tot_emp >= 1000' --na auto --format tsv
 `,
 		run: runFilter,
 	})

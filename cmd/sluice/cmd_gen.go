@@ -44,8 +44,8 @@ Flags:
 
 Examples:
   sluice gen w1 --scale S --out data
-  sluice gen w1 --scale S --oes-rows 200000 --xlsx --out data-xlsx
-  sluice gen w1 --scale L --rows-per-pair 200 --out data-nonsel
+  sluice gen w1 --scale demo --xlsx --out data-xlsx
+  sluice gen w1 --scale S --rows-per-pair 4 --out data-nonsel
 `,
 		run: runGen,
 	})

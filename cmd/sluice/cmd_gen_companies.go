@@ -38,7 +38,7 @@ Flags:
   --matched F        fraction of needles derived from the haystack (default 0.8)
 
 Examples:
-  sluice gen companies --n 1000000 --out haystack.csv --needles 30000 --needles-out needles.csv
+  sluice gen companies --n 100000 --out haystack.csv --needles 3000 --needles-out needles.csv
   sluice match needles.csv haystack.csv --left name --right name -o matches.csv
 `
 

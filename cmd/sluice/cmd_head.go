@@ -31,7 +31,7 @@ Flags:
 ` + readerFlagsHelp + `
 Examples:
   sluice head oes.csv -n 5 --na '*' --na '#' --na '**'
-  sluice head book.xlsx --sheet 2 --raw
+  sluice head oes.xlsx --sheet oes --raw
   cat oes.csv | sluice head - -n 3 --format json
 `,
 		run: runHead,

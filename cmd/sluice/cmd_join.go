@@ -32,8 +32,8 @@ Flags:
 
 ` + engineFlagsHelp + `
 Examples:
-  sluice join related_titles.csv occupation_codes.csv --on related_title=title -o pair_codes.csv
-  sluice join oes.csv occupation_codes.csv --on occ_code=code --how semi --mem 256MiB -o known.csv
+  sluice join related_titles.csv codes.csv --on related_title=title -o pair_codes.csv
+  sluice join oes.csv codes.csv --on occ_code=code --how semi --mem 256MiB -o known.csv
 `,
 		run: runJoin,
 	})

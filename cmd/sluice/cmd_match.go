@@ -60,9 +60,9 @@ Flags:
 
 ` + readerFlagsHelp + `
 Examples:
-  sluice gen companies --n 1000000 --out haystack.csv --needles 30000 --needles-out needles.csv
+  sluice gen companies --n 100000 --out haystack.csv --needles 3000 --needles-out needles.csv
   sluice match needles.csv haystack.csv --left name --right name --threshold 85 --mem 512MiB -o matches.csv
-  sluice match a.csv b.xlsx --left company --right name --scorer token_sort --top 3 -o out.csv
+  sluice match titles_states.csv oes.xlsx --left title --right occ_title --scorer token_sort --top 3 -o out.csv
 `,
 		run: runMatch,
 	})

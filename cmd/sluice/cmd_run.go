@@ -32,7 +32,7 @@ Flags:
 
 ` + engineFlagsHelp + `
 Examples:
-  sluice gen w1 --scale S --out data
+  sluice gen w1 --scale demo --out data
   sluice run w1-features.yaml --data-dir data
   sluice run w1-features.yaml --data-dir data -o features.xlsx
   sluice run w1-features.yaml --data-dir data -o - --format json

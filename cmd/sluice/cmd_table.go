@@ -63,7 +63,7 @@ Flags:
 ` + readerFlagsHelp + `
 ` + engineFlagsHelp + `
 Examples:
-  sluice derive oes.csv --col 'state=lower(area_title)' --col 'big=tot_emp > 10000' --thousands , --na '**' -o derived.csv
+  sluice derive oes.csv --col 'state=lower(area_title)' --col 'big=tot_emp > 10000' --na auto -o derived.csv
 `,
 		run: runDerive,
 	})
@@ -84,7 +84,7 @@ Flags:
 ` + engineFlagsHelp + `
 Examples:
   sluice distinct oes.csv --on area_title --select area_title
-  sluice distinct 'parts/*.csv' -o unique.csv --mem 256MiB
+  sluice distinct 'parts/*.csv' --na auto -o unique.csv --mem 256MiB
 `,
 		run: runDistinct,
 	})
@@ -100,8 +100,8 @@ name, with nulls where a file lacks one.
 ` + ioFlagsHelp + `
 ` + readerFlagsHelp + `
 Examples:
-  sluice cat 'parts/*.csv' -o all.csv
-  sluice cat a.csv b.csv --union --format ndjson
+  sluice cat 'parts/*.csv' --na auto -o all.csv
+  sluice cat titles_states.csv codes.csv --union --format ndjson
 `,
 		run: runCat,
 	})

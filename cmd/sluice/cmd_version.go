@@ -17,6 +17,10 @@ func init() {
 		summary: "print sluice's version",
 		usage:   "Usage: sluice version\n\nPrints the sluice version and the Go version it was built with.\n",
 		run: func(ctx context.Context, e *env, args []string) error {
+			if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+				fmt.Fprint(e.stdout, findCommand("version").usage)
+				return errHelp
+			}
 			if len(args) > 0 {
 				return usagef("version takes no arguments")
 			}
