@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/internal/lockfile"
@@ -408,7 +409,8 @@ func parseHeader(h []byte, key string) (length, rows int64, err error) {
 	return length, rows, nil
 }
 
-// ckptWriter writes one step's checkpoint to a temporary file.
+// ckptWriter writes one step's checkpoint to a temporary file, on its own
+// goroutine so the step's consumer does not wait for the disk.
 type ckptWriter struct {
 	c      *checkpoints
 	name   string
@@ -418,7 +420,16 @@ type ckptWriter struct {
 	n      int64 // bytes
 	rows   int64
 	chunks int64
+	ch     chan *frame.Frame
+	closed bool // ch is closed (only the step's goroutine touches it)
+	done   chan struct{}
+	err    error // the first write error; read after done
+	failed atomic.Bool
 }
+
+// ckptQueue is how many chunks may wait for the checkpoint writer: chunks
+// are immutable, so queueing one only keeps it alive a little longer.
+const ckptQueue = 4
 
 func (c *checkpoints) create(name string) (*ckptWriter, error) {
 	final := c.ckptPath(name)
@@ -427,30 +438,62 @@ func (c *checkpoints) create(name string) (*ckptWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint of step %q: %w", name, err)
 	}
-	w := &ckptWriter{c: c, name: name, tmp: tmp, f: f, w: bufio.NewWriterSize(f, spill.WriteBuffer)}
+	w := &ckptWriter{c: c, name: name, tmp: tmp, f: f, w: bufio.NewWriterSize(f, spill.WriteBuffer),
+		ch: make(chan *frame.Frame, ckptQueue), done: make(chan struct{})}
 	var h [ckptHeader]byte // filled in by commit
 	if _, err := w.w.Write(h[:]); err != nil {
-		w.abort()
-		return nil, err
+		f.Close()
+		os.Remove(tmp)
+		return nil, fmt.Errorf("checkpoint of step %q: %w", name, err)
 	}
 	w.n = int64(ckptHeader)
+	go w.loop(w.ch)
 	return w, nil
 }
 
-func (w *ckptWriter) write(c *frame.Frame) error {
-	n, err := spill.Encode(w.w, c)
-	w.n += n
-	w.rows += int64(c.NumRows())
-	w.chunks++
-	if err != nil {
-		return fmt.Errorf("checkpoint of step %q: %w", w.name, err)
+func (w *ckptWriter) loop(ch <-chan *frame.Frame) {
+	defer close(w.done)
+	for c := range ch {
+		if w.err != nil {
+			continue // drain
+		}
+		n, err := spill.Encode(w.w, c)
+		w.n += n
+		w.rows += int64(c.NumRows())
+		w.chunks++
+		if err != nil {
+			w.err = fmt.Errorf("checkpoint of step %q: %w", w.name, err)
+			w.failed.Store(true)
+		}
 	}
+}
+
+// write queues a chunk; an error is one an earlier chunk met.
+func (w *ckptWriter) write(c *frame.Frame) error {
+	if w.failed.Load() {
+		<-w.finish()
+		return w.err
+	}
+	w.ch <- c
 	return nil
+}
+
+// finish stops the writer goroutine and returns its done channel.
+func (w *ckptWriter) finish() chan struct{} {
+	if !w.closed {
+		close(w.ch)
+		w.closed = true
+	}
+	return w.done
 }
 
 // commit completes the header and renames the file into place.
 func (w *ckptWriter) commit() error {
-	err := w.w.Flush()
+	<-w.finish()
+	err := w.err
+	if err == nil {
+		err = w.w.Flush()
+	}
 	if err == nil {
 		var h [ckptHeader]byte
 		copy(h[:], ckptMagic)
@@ -478,6 +521,7 @@ func (w *ckptWriter) commit() error {
 }
 
 func (w *ckptWriter) abort() {
+	<-w.finish()
 	w.f.Close()
 	os.Remove(w.tmp)
 }
