@@ -47,7 +47,7 @@ func Explain(ctx context.Context, p *Plan, opt Options, w io.Writer) error {
 			continue
 		}
 		if rows, ok := ck.reusable(n.name); ok {
-			fmt.Fprintf(w, "\nstep %s: read from its checkpoint (%d rows, key %s)\n", n.name, rows, ck.keys[n.name][:12])
+			fmt.Fprintf(w, "\nstep %s: read from its checkpoint (%d rows)\n", n.name, rows)
 			continue
 		}
 		if n.input != nil {
@@ -139,7 +139,7 @@ func Explain(ctx context.Context, p *Plan, opt Options, w io.Writer) error {
 		}
 		explainFlow(w, n, opt)
 		if ck != nil {
-			fmt.Fprintf(w, "    checkpoint: none valid, computed and checkpointed (key %s)\n", ck.keys[n.name][:12])
+			fmt.Fprintf(w, "    checkpoint: none valid, computed and checkpointed\n")
 		}
 		fmt.Fprintf(w, "    → columns: %s\n", strings.Join(n.out.names(), ", "))
 	}
