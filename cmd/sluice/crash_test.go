@@ -173,6 +173,16 @@ func TestKillVerbs(t *testing.T) {
 				if l := append(crashtest.Litter(t, outDir), crashtest.Litter(t, spill)...); len(l) > 0 {
 					littered++
 				}
+				// and one as a killed run leaves it before its first spill
+				// file, whether or not this kill left one: the next run
+				// removes it even if it does not spill
+				dead := filepath.Join(spill, fmt.Sprintf("sluice-spill-2147483-%d", seed))
+				if err := os.Mkdir(dead, 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dead, "lock"), nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
 				if err := crashtest.Start(t, "TestCrashChild", args).Wait(); err != nil {
 					t.Fatalf("%s: next run: %v", what, err)
 				}
