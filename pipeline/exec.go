@@ -50,7 +50,9 @@ type Options struct {
 	// with the same directory. See [RunDir] for the usual place. On
 	// success the checkpoints and the directory are removed unless
 	// KeepCheckpoints is set. Two runs cannot share a directory at once.
-	Checkpoints     string
+	Checkpoints string
+	// KeepCheckpoints keeps the checkpoints after a successful run (for a
+	// later run of a changed plan to reuse what did not change).
 	KeepCheckpoints bool
 }
 
