@@ -23,7 +23,7 @@ import (
 	"github.com/sluicedata/sluice/parallel"
 )
 
-// # Checkpoints
+// Checkpoints (see the package comment, "Resuming").
 //
 // With Options.Checkpoints set, every step's result is written, as it
 // streams to its consumer, to a checkpoint file in that run directory, and
