@@ -42,6 +42,18 @@ type Options struct {
 	// receives outputs whose path is "-" (default os.Stdout).
 	Stdin  io.Reader
 	Stdout io.Writer
+	// Checkpoints, if set, is a run directory (created if missing) where
+	// each step's result is checkpointed as it streams, and where a step
+	// whose checkpoint matches its definition, everything upstream of it
+	// and its input files' sizes and modification times is read back
+	// instead of computed: a run that died is resumed by running it again
+	// with the same directory. See [RunDir] for the usual place. On
+	// success the checkpoints and the directory are removed unless
+	// KeepCheckpoints is set. Two runs cannot share a directory at once.
+	Checkpoints string
+	// KeepCheckpoints keeps the checkpoints after a successful run (for a
+	// later run of a changed plan to reuse what did not change).
+	KeepCheckpoints bool
 }
 
 // Result describes a finished run.
@@ -68,6 +80,9 @@ type StepResult struct {
 	// last (steps stream into each other, so these overlap).
 	Elapsed time.Duration
 	Note    string // pushdowns and strategies applied
+	// Reused is set when the step was read from its checkpoint
+	// (Options.Checkpoints) instead of computed.
+	Reused bool
 }
 
 // Run validates the plan, executes it and writes its outputs. Outputs appear
@@ -87,6 +102,9 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	}
 	x := newExecutor(ctx, a, opt)
 	defer x.close()
+	if err := x.openCheckpoints(); err != nil {
+		return nil, p.errf(0, err, "resume")
+	}
 	// every output place is checked before any work starts
 	type target struct {
 		from, path, format string
@@ -114,6 +132,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		res.Outputs = append(res.Outputs, OutputResult{Path: t.path, Rows: n})
 	}
 	res.Steps = x.results()
+	x.finish()
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
@@ -143,11 +162,16 @@ func Collect(ctx context.Context, p *Plan, from string, opt Options) (*frame.Fra
 	}
 	x := newExecutor(ctx, a, opt)
 	defer x.close()
+	if err := x.openCheckpoints(); err != nil {
+		return nil, nil, p.errf(0, err, "resume")
+	}
 	f, err := parallel.Collect(x.source(from))
 	if err != nil {
 		return nil, nil, err
 	}
-	res := &Result{Budget: x.popt.Budget, Steps: x.results(), Elapsed: time.Since(start)}
+	res := &Result{Budget: x.popt.Budget, Steps: x.results()}
+	x.finish()
+	res.Elapsed = time.Since(start)
 	return f, res, nil
 }
 
@@ -235,12 +259,15 @@ type executor struct {
 	mu     sync.Mutex
 	spools map[string]*parallel.Spool
 	stats  map[string]*nodeStats
+	ckpt   *checkpoints // nil without Options.Checkpoints
 }
 
 type nodeStats struct {
 	rows        atomic.Int64
 	first, last atomic.Int64 // unix nanoseconds
 	note        string
+	reused      atomic.Bool  // read from its checkpoint
+	ckptErr     atomic.Value // string: why no checkpoint was written
 }
 
 func newExecutor(ctx context.Context, a *analysis, opt Options) *executor {
@@ -255,7 +282,8 @@ func newExecutor(ctx context.Context, a *analysis, opt Options) *executor {
 	return x
 }
 
-// close releases the spools.
+// close releases the spools and the checkpoint directory (keeping the
+// checkpoints: only finish, on success, removes them).
 func (x *executor) close() {
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -263,6 +291,25 @@ func (x *executor) close() {
 		s.Close()
 	}
 	x.spools = nil
+	x.ckpt.close(false)
+}
+
+// openCheckpoints opens Options.Checkpoints, if set.
+func (x *executor) openCheckpoints() error {
+	if x.opt.Checkpoints == "" {
+		return nil
+	}
+	c, err := x.a.openCheckpoints(x.opt.Checkpoints)
+	x.ckpt = c
+	return err
+}
+
+// finish ends a successful run: its checkpoints are removed unless
+// Options.KeepCheckpoints.
+func (x *executor) finish() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.ckpt.close(!x.opt.KeepCheckpoints)
 }
 
 // results lists the nodes' rows and times, in plan order.
@@ -270,7 +317,7 @@ func (x *executor) results() []StepResult {
 	var out []StepResult
 	for _, n := range x.a.order {
 		st := x.stats[n.name]
-		r := StepResult{Name: n.name, Rows: st.rows.Load(), Note: x.note(n)}
+		r := StepResult{Name: n.name, Rows: st.rows.Load(), Note: x.note(n), Reused: st.reused.Load()}
 		if f, l := st.first.Load(), st.last.Load(); f > 0 && l >= f {
 			r.Elapsed = time.Duration(l - f)
 		}
@@ -290,7 +337,7 @@ func (x *executor) progress(p parallel.Progress) {
 func (x *executor) source(name string) parallel.Source {
 	n := x.a.nodes[name]
 	if !n.spooled() {
-		return x.counted(n, x.build(n))
+		return x.counted(n, x.checkpointed(n, func() parallel.Source { return x.build(n) }))
 	}
 	x.mu.Lock()
 	sp := x.spools[name]
@@ -300,7 +347,7 @@ func (x *executor) source(name string) parallel.Source {
 	}
 	// Build outside the lock: building a step asks for its inputs'
 	// sources, which may be spooled too.
-	built := parallel.NewSpool(x.ctx, x.counted(n, x.build(n)), x.popt)
+	built := parallel.NewSpool(x.ctx, x.counted(n, x.checkpointed(n, func() parallel.Source { return x.build(n) })), x.popt)
 	x.mu.Lock()
 	if sp = x.spools[name]; sp == nil {
 		sp = built
@@ -772,6 +819,12 @@ func (x *executor) note(n *node) string {
 	}
 	if s := x.stats[n.name].note; s != "" {
 		parts = append(parts, s)
+	}
+	if x.stats[n.name].reused.Load() {
+		parts = append(parts, "read from its checkpoint")
+	}
+	if e, _ := x.stats[n.name].ckptErr.Load().(string); e != "" {
+		parts = append(parts, "no checkpoint written: "+e)
 	}
 	return strings.Join(parts, "; ")
 }

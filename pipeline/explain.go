@@ -23,7 +23,33 @@ func Explain(ctx context.Context, p *Plan, opt Options, w io.Writer) error {
 		name = "(unnamed)"
 	}
 	fmt.Fprintf(w, "plan %s: %d inputs, %d steps, %d outputs\n", name, len(p.Inputs), len(p.Steps), len(p.Outputs))
+	var ck *checkpoints
+	var run map[string]bool
+	if opt.Checkpoints != "" {
+		ck = a.scanCheckpoints(opt.Checkpoints)
+		run = a.runNodes(ck.valid)
+		read := 0
+		for name := range ck.valid {
+			if run[name] {
+				read++
+			}
+		}
+		fmt.Fprintf(w, "resume from %s: %d of %d steps have a valid checkpoint, %d read from it, %d computed\n",
+			opt.Checkpoints, len(ck.valid), len(p.Steps), read, countSteps(a, run)-read)
+	}
 	for _, n := range a.order {
+		if ck != nil && !run[n.name] {
+			kind := "step"
+			if n.input != nil {
+				kind = "read"
+			}
+			fmt.Fprintf(w, "\n%s %s: not run (what reads it comes from checkpoints)\n", kind, n.name)
+			continue
+		}
+		if rows, ok := ck.reusable(n.name); ok {
+			fmt.Fprintf(w, "\nstep %s: read from its checkpoint (%d rows)\n", n.name, rows)
+			continue
+		}
 		if n.input != nil {
 			src := strings.Join(n.paths, ", ")
 			if len(n.paths) > 3 {
@@ -112,6 +138,9 @@ func Explain(ctx context.Context, p *Plan, opt Options, w io.Writer) error {
 			fmt.Fprintf(w, "    limit %d rows (stops its sources early)\n", s.Limit)
 		}
 		explainFlow(w, n, opt)
+		if ck != nil {
+			fmt.Fprintf(w, "    checkpoint: none valid, computed and checkpointed\n")
+		}
 		fmt.Fprintf(w, "    → columns: %s\n", strings.Join(n.out.names(), ", "))
 	}
 	for _, o := range p.Outputs {
@@ -138,6 +167,17 @@ func explainFlow(w io.Writer, n *node, opt Options) {
 	} else {
 		fmt.Fprintf(w, "    streamed into its consumer chunk by chunk\n")
 	}
+}
+
+// countSteps counts the steps among the nodes in run.
+func countSteps(a *analysis, run map[string]bool) int {
+	k := 0
+	for name := range run {
+		if a.nodes[name].step != nil {
+			k++
+		}
+	}
+	return k
 }
 
 func orDefault(s, d string) string {

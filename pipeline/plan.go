@@ -69,6 +69,21 @@
 // chunk as it is read, and a join whose other side is computed filters a
 // streamed input by that side's keys while parsing (semi-join reduction),
 // so a huge table that only a few keys match is never converted whole.
+//
+// # Resuming
+//
+// With Options.Checkpoints set (sluice run --resume), each step's result is
+// checkpointed, as it streams, in that run directory ([RunDir] gives the
+// usual one), and a rerun reads every step whose checkpoint is there instead
+// of computing it or anything upstream of it; its outputs are byte-identical
+// to an uninterrupted run's. A checkpoint is keyed by the step's definition,
+// everything upstream of it and its input files' paths, sizes and
+// modification times, so a changed input or step recomputes exactly the
+// steps downstream of it ([Explain] shows which). Checkpoints are written
+// atomically (a temporary file, then a rename), removed when the run
+// succeeds unless Options.KeepCheckpoints, and hold values in the machine's
+// byte order (they do not move between machines). Resumption is per step:
+// a step cut short is computed again from its start.
 package pipeline
 
 import (

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/sluicedata/sluice/pipeline"
@@ -27,8 +28,25 @@ Flags:
   --data-dir D        directory for relative input and output paths
   -o, --out PATH      write the (single) output here instead; - for standard output
   --format F          the output's format (csv, tsv, json, ndjson, xlsx, parquet)
+  --resume            checkpoint each step's result and reuse the checkpoints
+                      of an earlier run that died (see Resuming below)
+  --keep-checkpoints  with --resume, keep the checkpoints after a successful run
+  --checkpoint-dir D  the run directory for checkpoints (implies --resume;
+                      default .sluice-run-NAME beside the first output)
   --quiet             no summary on stderr
   --verbose           per-input and per-step rows, time and pushdowns on stderr
+
+Resuming: with --resume each step's result is written, as it streams, to a
+checkpoint in a run directory (.sluice-run-NAME, NAME the spec's name, in the
+first output's directory). Run the same command again after a crash, a kill
+or Ctrl-C and every step whose checkpoint is there is read back instead of
+computed, with nothing upstream of it; the output is byte-identical to an
+uninterrupted run's. A checkpoint is keyed by the step's definition, all that
+is upstream of it and its input files' paths, sizes and modification times,
+so a changed input or step recomputes exactly the steps downstream of it
+('sluice explain SPEC --resume' shows which). The checkpoints are removed
+when the run succeeds unless --keep-checkpoints; 'sluice clean --checkpoints
+SPEC' removes them by hand.
 
 ` + engineFlagsHelp + `
 Examples:
@@ -36,6 +54,7 @@ Examples:
   sluice run w1-features.yaml --data-dir data
   sluice run w1-features.yaml --data-dir data -o features.xlsx
   sluice run w1-features.yaml --data-dir data -o - --format json
+  sluice run w1-features.yaml --data-dir data --resume
 `,
 		run: runRun,
 	})
@@ -51,6 +70,9 @@ written. Reads only each input's header and type-inference sample.
 Flags:
   --data-dir D        directory for relative input and output paths
   -o, --out PATH      explain with this output path instead
+  --resume            show which steps a 'run --resume' would read from
+                      checkpoints (the default when the run directory exists)
+  --checkpoint-dir D  the run directory to look in (implies --resume)
 
 ` + engineFlagsHelp + `
 Example:
@@ -71,6 +93,9 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&v.format, "format", "", "")
 	quiet := fs.Bool("quiet", false, "")
 	verbose := fs.Bool("verbose", false, "")
+	resume := fs.Bool("resume", false, "")
+	keep := fs.Bool("keep-checkpoints", false, "")
+	ckDir := fs.String("checkpoint-dir", "", "")
 	pos, err := parseFlags(fs, c, e, args)
 	if err != nil {
 		return err
@@ -90,6 +115,20 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	}
 	opt.DataDir = *dataDir
 	opt.Out = out // "" keeps the spec's outputs
+	if *keep && !*resume && *ckDir == "" {
+		done()
+		return usagef("run: --keep-checkpoints needs --resume")
+	}
+	if *resume || *ckDir != "" {
+		opt.Checkpoints = *ckDir
+		if opt.Checkpoints == "" {
+			if opt.Checkpoints = pipeline.RunDir(plan, opt); opt.Checkpoints == "" {
+				done()
+				return usagef("run: --resume: no place for the run directory; give --checkpoint-dir")
+			}
+		}
+		opt.KeepCheckpoints = *keep
+	}
 	start := time.Now()
 	res, err := pipeline.Run(ctx, plan, opt)
 	done()
@@ -105,6 +144,17 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if !*quiet {
+		if opt.Checkpoints != "" {
+			reused := 0
+			for _, s := range res.Steps {
+				if s.Reused {
+					reused++
+				}
+			}
+			if reused > 0 {
+				fmt.Fprintf(e.stderr, "sluice: resumed: %s read from checkpoints in %s\n", plural(int64(reused), "step"), opt.Checkpoints)
+			}
+		}
 		for _, o := range res.Outputs {
 			if o.Path == "-" {
 				continue
@@ -123,6 +173,8 @@ func runExplain(ctx context.Context, e *env, args []string) error {
 	v.ef.register(fs)
 	fs.StringVar(&v.out, "o", "", "")
 	fs.StringVar(&v.out, "out", "", "")
+	resume := fs.Bool("resume", false, "")
+	ckDir := fs.String("checkpoint-dir", "", "")
 	pos, err := parseFlags(fs, c, e, args)
 	if err != nil {
 		return err
@@ -143,6 +195,15 @@ func runExplain(ctx context.Context, e *env, args []string) error {
 	done()
 	opt.DataDir = *dataDir
 	opt.Out = v.out
+	opt.Checkpoints = *ckDir
+	if opt.Checkpoints == "" {
+		// the default run directory is shown whenever it exists
+		if d := pipeline.RunDir(plan, opt); d != "" {
+			if _, err := os.Stat(d); err == nil || *resume {
+				opt.Checkpoints = d
+			}
+		}
+	}
 	return pipeline.Explain(ctx, plan, opt, e.stdout)
 }
 

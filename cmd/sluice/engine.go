@@ -66,6 +66,10 @@ func (g *engineFlags) apply() (int64, error) {
 // progress lines as --progress says; call done when the operator returns.
 func (g *engineFlags) parallelOptions(e *env, mem int64) (opt parallel.Options, done func()) {
 	opt = parallel.Options{Workers: g.workers, MemoryBudget: mem, SpillDir: g.spillDir}
+	// Spill directories of killed runs go now, whether or not this run
+	// spills (the engine sweeps only when it first spills); what cannot be
+	// removed is left to 'sluice clean'.
+	parallel.SweepSpill(g.spillDir)
 	ui := newProgressUI(g.progress, e.stderr)
 	if ui == nil {
 		return opt, func() {}
