@@ -46,7 +46,7 @@ Flags:
 
 Examples:
   sluice clean
-  sluice clean out/ --spill-dir /scratch
+  sluice clean data/ --spill-dir /tmp
   sluice clean --checkpoints w1-features.yaml --data-dir data
 `,
 		run: runClean,
