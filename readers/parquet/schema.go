@@ -143,14 +143,16 @@ func describeGroup(el *format.SchemaElement) string {
 // CSV reader's rule for headers).
 func uniqueNames(cols []*column) {
 	seen := map[string]bool{}
+	next := map[string]int{} // first suffix not yet tried: linear in repeats
 	for k, c := range cols {
 		name := c.pqName
 		if name == "" {
 			name = "column_" + strconv.Itoa(k+1)
 		}
 		if seen[name] {
-			for n := 2; ; n++ {
+			for n := max(next[name], 2); ; n++ {
 				if cand := name + "_" + strconv.Itoa(n); !seen[cand] {
+					next[name] = n + 1
 					name = cand
 					break
 				}

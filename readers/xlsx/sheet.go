@@ -356,6 +356,7 @@ var errStop = fmt.Errorf("stop")
 func columnNames(header []string, width int) []string {
 	names := make([]string, width)
 	seen := map[string]bool{}
+	next := map[string]int{} // first suffix not yet tried: linear in repeats
 	for i := range names {
 		n := ""
 		if i < len(header) {
@@ -365,9 +366,10 @@ func columnNames(header []string, width int) []string {
 			n = "column_" + strconv.Itoa(i+1)
 		}
 		if seen[n] {
-			for k := 2; ; k++ {
+			for k := max(next[n], 2); ; k++ {
 				c := n + "_" + strconv.Itoa(k)
 				if !seen[c] {
+					next[n] = k + 1
 					n = c
 					break
 				}

@@ -626,16 +626,20 @@ func uniqueNames(h []string) []string {
 		seen[s] = true
 	}
 	used := make(map[string]bool, len(h))
+	// next[s] is the first suffix not yet tried for s: a header repeating
+	// one name n times costs O(n), not O(n²)
+	next := map[string]int{}
 	for i, s := range out {
 		if !used[s] {
 			used[s] = true
 			continue
 		}
-		for k := 2; ; k++ {
+		for k := max(next[s], 2); ; k++ {
 			c := s + "_" + strconv.Itoa(k)
 			if !used[c] && !seen[c] {
 				out[i] = c
 				used[c] = true
+				next[s] = k + 1
 				break
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -228,5 +229,67 @@ func TestRecordLimitModes(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// uniqueNamesRef is the original quadratic rule, the reference for
+// TestUniqueNamesMatchesReference.
+func uniqueNamesRef(h []string) []string {
+	out := make([]string, len(h))
+	seen := map[string]bool{}
+	for i, s := range h {
+		if s == "" {
+			s = "column_" + strconv.Itoa(i+1)
+		}
+		out[i] = s
+		seen[s] = true
+	}
+	used := map[string]bool{}
+	for i, s := range out {
+		if !used[s] {
+			used[s] = true
+			continue
+		}
+		for k := 2; ; k++ {
+			c := s + "_" + strconv.Itoa(k)
+			if !used[c] && !seen[c] {
+				out[i] = c
+				used[c] = true
+				break
+			}
+		}
+	}
+	return out
+}
+
+// TestUniqueNamesMatchesReference: on random headers drawn from colliding
+// names (a, a_2, a_2_2, empty, column_3…) the linear rule names every
+// column as the quadratic reference does; a header repeating one name
+// 200,000 times is named a, a_2 … a_200000 (the reference would take
+// minutes: this is the case the suffix counter exists for).
+func TestUniqueNamesMatchesReference(t *testing.T) {
+	pool := []string{"a", "a", "a_2", "a_3", "a_2_2", "", "column_3", "column_3_2", "b", "b_1"}
+	rng := rand.New(rand.NewPCG(7, 19))
+	for range 2000 {
+		h := make([]string, rng.IntN(12))
+		for i := range h {
+			h[i] = pool[rng.IntN(len(pool))]
+		}
+		if got, want := uniqueNames(h), uniqueNamesRef(h); !slices.Equal(got, want) {
+			t.Fatalf("%q: got %q, want %q", h, got, want)
+		}
+	}
+	const n = 200000
+	h := make([]string, n)
+	for i := range h {
+		h[i] = "a"
+	}
+	h[5] = "a_3" // taken by the header itself: the sixth "a" skips it
+	got := uniqueNames(h)
+	if got[0] != "a" || got[1] != "a_2" || got[2] != "a_4" || got[5] != "a_3" || got[n-1] != "a_"+strconv.Itoa(n) {
+		t.Fatalf("got %q … %q", got[:6], got[n-1])
+	}
+	if len(got) != len(slices.Compact(slices.Sorted(slices.Values(got)))) {
+		t.Fatal("names not unique")
 	}
 }
