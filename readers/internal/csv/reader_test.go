@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -291,5 +292,30 @@ func TestUniqueNamesMatchesReference(t *testing.T) {
 	}
 	if len(got) != len(slices.Compact(slices.Sorted(slices.Values(got)))) {
 		t.Fatal("names not unique")
+	}
+}
+
+// zeroReader yields NUL bytes forever, counting them.
+type zeroReader struct{ n int }
+
+func (z *zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	z.n += len(p)
+	return len(p), nil
+}
+
+// TestInferSampleStopsAtLongRecord: three short rows and then an endless
+// record (gigabytes of zeros after a gzip bomb's valid lines) end the
+// inference sample after about sampleMaxRecord bytes, with the rows before
+// it inferred; it used to read 32 MiB, in a buffer grown by doubling.
+func TestInferSampleStopsAtLongRecord(t *testing.T) {
+	z := &zeroReader{}
+	r := io.MultiReader(strings.NewReader("a,b\n1,x\n2,y\n3,z\n"), z)
+	cols, err := Infer(context.Background(), r, Config{Name: "three"})
+	if err != nil || len(cols) != 2 || cols[0].Type != frame.Int64 || cols[0].Values != 3 {
+		t.Fatalf("Infer: %v %+v", err, cols)
+	}
+	if z.n > sampleMaxRecord+2*defaultReadSize {
+		t.Fatalf("read %d bytes of the long record, want about %d", z.n, sampleMaxRecord)
 	}
 }
