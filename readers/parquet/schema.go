@@ -3,7 +3,6 @@ package parquet
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/format"
@@ -343,18 +342,6 @@ func (c *column) setType(t frame.Type) error {
 	}
 	c.typ = t
 	return nil
-}
-
-// describe lists the columns, for errors about missing ones.
-func describe(cols []*column) string {
-	var b strings.Builder
-	for k, c := range cols {
-		if k > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(strconv.Quote(c.name))
-	}
-	return b.String()
 }
 
 // convertedName names a legacy converted type.

@@ -1,9 +1,15 @@
 package xlsx
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/sluicedata/sluice/frame"
+	"github.com/sluicedata/sluice/readers"
 )
 
 // TestColumnNamesRepeated: a header repeating one name across the whole
@@ -25,5 +31,32 @@ func TestColumnNamesRepeated(t *testing.T) {
 	}
 	if got := columnNames([]string{"x", "x_2", "x", "x"}, 5); !slices.Equal(got, []string{"x", "x_2", "x_3", "x_4", "column_5"}) {
 		t.Fatalf("got %q", got)
+	}
+}
+
+// TestMissingColumnOneLine: Options.Types or Options.Columns naming a
+// column a 3,000-column sheet lacks fails (Types used to be ignored) in one
+// short line naming the file, the sheet, the option and the closest names
+// — not all 3,000 — and wraps both ErrNoColumn sentinels.
+func TestMissingColumnOneLine(t *testing.T) {
+	var sheet strings.Builder
+	sheet.WriteString(`<worksheet><sheetData><row r="1">`)
+	for i := range 3000 {
+		sheet.WriteString(`<c t="inlineStr"><is><t>col_` + strconv.Itoa(i) + `</t></is></c>`)
+	}
+	sheet.WriteString(`<c t="inlineStr"><is><t>a_mean</t></is></c></row><row r="2"><c><v>1</v></c></row></sheetData></worksheet>`)
+	data := buildZip(t, bookMembers([]byte(sheet.String()), nil))
+	for _, c := range []struct {
+		opt  readers.Options
+		want string
+	}{
+		{readers.Options{Types: map[string]frame.Type{"a_men": frame.Float64}}, `xlsx: wide.xlsx: sheet "Sheet1": Options.Types names column "a_men", which the input lacks (did you mean "a_mean"?)`},
+		{readers.Options{Columns: []string{"A_MEAN"}}, `xlsx: wide.xlsx: sheet "Sheet1": Options.Columns names column "A_MEAN", which the input lacks (did you mean "a_mean"`},
+		{readers.Options{Columns: []string{"zzz_unrelated"}}, `which the input lacks (it has 3001 columns, from "col_0" to "a_mean")`},
+	} {
+		_, err := readBytes(context.Background(), data, "wide.xlsx", c.opt, defaultLimits())
+		if !errors.Is(err, ErrNoColumn) || !errors.Is(err, readers.ErrNoColumn) || !strings.Contains(err.Error(), c.want) || len(err.Error()) > 250 || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%+v:\n%v\nwant %q", c.opt, err, c.want)
+		}
 	}
 }
