@@ -35,7 +35,10 @@ func Parse(src []byte, file string) (*Plan, error) {
 	if len(doc.Content) == 0 {
 		return nil, p.errf(1, ErrSpec, "empty spec")
 	}
-	root := doc.Content[0]
+	root, err := p.expandAliases(doc.Content[0])
+	if err != nil {
+		return nil, err
+	}
 	if root.Kind != yaml.MappingNode {
 		return nil, p.errf(root.Line, ErrSpec, "the spec must be a mapping with inputs, steps and output")
 	}
@@ -81,6 +84,60 @@ func Parse(src []byte, file string) (*Plan, error) {
 		return nil, p.errf(root.Line, ErrSpec, "no output")
 	}
 	return p, nil
+}
+
+// maxAliasNodes bounds the nodes that YAML aliases (*name) may add to a
+// spec when expanded: a few levels of aliases to aliases (an "alias bomb")
+// otherwise expand a 1 KB spec to billions of nodes.
+const maxAliasNodes = 100000
+
+// maxSpecDepth bounds the nesting of a spec's YAML (an alias to its own
+// ancestor would otherwise expand forever).
+const maxSpecDepth = 64
+
+// expandAliases returns the tree with every alias replaced by a copy of
+// its anchored node, so the parser below sees plain mappings, sequences and
+// scalars; it fails in one line when the copies pass maxAliasNodes or the
+// nesting maxSpecDepth.
+func (p *Plan) expandAliases(root *yaml.Node) (*yaml.Node, error) {
+	added := 0
+	var walk func(n *yaml.Node, depth int, viaAlias bool, line int) (*yaml.Node, error)
+	walk = func(n *yaml.Node, depth int, viaAlias bool, line int) (*yaml.Node, error) {
+		if depth > maxSpecDepth {
+			return nil, p.errf(line, ErrSpec, "the spec nests more than %d levels deep (through a YAML alias to its own anchor?)", maxSpecDepth)
+		}
+		if n.Kind == yaml.AliasNode {
+			if n.Alias == nil {
+				return nil, p.errf(n.Line, ErrSpec, "unknown YAML alias *%s", n.Value)
+			}
+			if !viaAlias {
+				line = n.Line // errors name the outermost alias
+			}
+			return walk(n.Alias, depth, true, line)
+		}
+		if viaAlias {
+			if added++; added > maxAliasNodes {
+				return nil, p.errf(line, ErrSpec, "YAML aliases expand the spec to more than %d nodes (an alias bomb?): write the values out or use fewer aliases", maxAliasNodes)
+			}
+		} else {
+			line = n.Line
+		}
+		if len(n.Content) == 0 && !viaAlias {
+			return n, nil
+		}
+		c := *n
+		c.Anchor = ""
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, k := range n.Content {
+			e, err := walk(k, depth+1, viaAlias, line)
+			if err != nil {
+				return nil, err
+			}
+			c.Content[i] = e
+		}
+		return &c, nil
+	}
+	return walk(root, 0, false, root.Line)
 }
 
 func (p *Plan) parseOutput(v *yaml.Node) (Output, error) {

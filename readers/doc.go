@@ -188,7 +188,8 @@
 // Options.MaxRecordBytes (256 MiB by default) fails after that many bytes;
 // gzip and zstd input stops at Options.MaxDecompressed (64 GiB) or when it
 // expands more than Options.MaxRatio (500) times; the inference sample
-// holds at most 10,000 records or 32 MiB, and a reader whose consumer stops
+// holds at most 10,000 records or 32 MiB and ends before a record over 8
+// MiB (the read proper still takes it), and a reader whose consumer stops
 // early stops reading (at most 2×GOMAXPROCS+1 chunks are read ahead).
 //
 // # Performance

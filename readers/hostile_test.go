@@ -130,9 +130,13 @@ func TestGzipBombFile(t *testing.T) {
 	if _, err := ReadFile(ctx, p, Options{}); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("ReadFile: %v", err)
 	}
-	// Infer meets the ratio guard (16 MiB out) before its sample's byte
-	// bound (32 MiB)
-	if _, err := Infer(ctx, p, Options{}); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "bomb.csv.gz") {
+	// Infer needs only the sample: it ends before the zeros (a record
+	// over the sample's 8 MiB per record), before the ratio guard's 16 MiB
+	if cols, err := Infer(ctx, p, Options{}); err != nil || len(cols) != 2 || cols[0].Type != frame.Int64 || cols[0].Values != 1 {
+		t.Fatalf("Infer: %v %+v", err, cols)
+	}
+	// with a byte limit under the sample's it meets the limit first
+	if _, err := Infer(ctx, p, Options{MaxDecompressed: 4 << 20}); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "bomb.csv.gz") {
 		t.Fatalf("Infer: %v", err)
 	}
 	// MaxDecompressed

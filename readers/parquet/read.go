@@ -15,6 +15,7 @@ import (
 	"github.com/parquet-go/parquet-go/format"
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/readers"
+	icsv "github.com/sluicedata/sluice/readers/internal/csv"
 )
 
 // Query says what to read from a Parquet file beyond [readers.Options].
@@ -194,6 +195,15 @@ func (r *reader) open(ra io.ReaderAt, size int64) (err error) {
 	return r.plan()
 }
 
+// colNames returns the file's column names, in order.
+func (r *reader) colNames() []string {
+	out := make([]string, len(r.cols))
+	for i, c := range r.cols {
+		out[i] = c.name
+	}
+	return out
+}
+
 // plan picks the columns to read and their types, and prepares pruning.
 func (r *reader) plan() error {
 	byName := make(map[string]*column, len(r.cols))
@@ -208,7 +218,7 @@ func (r *reader) plan() error {
 		for _, n := range r.opt.Columns {
 			c := byName[n]
 			if c == nil {
-				return r.errorf("column %q (columns: %s): %w", n, describe(r.cols), readers.ErrNoColumn)
+				return r.errorf("%s: %w", icsv.MissingColumnText("Options.Columns", n, r.colNames()), readers.ErrNoColumn)
 			}
 			if seen[n] {
 				return r.errorf("column %q projected twice: %w", n, readers.ErrNoColumn)
@@ -219,7 +229,7 @@ func (r *reader) plan() error {
 	}
 	for n := range r.opt.Types {
 		if byName[n] == nil {
-			return r.errorf("Types names column %q (columns: %s): %w", n, describe(r.cols), readers.ErrNoColumn)
+			return r.errorf("%s: %w", icsv.MissingColumnText("Options.Types", n, r.colNames()), readers.ErrNoColumn)
 		}
 	}
 	inRead := map[*column]bool{}
@@ -256,7 +266,7 @@ func (r *reader) plan() error {
 		for _, n := range r.where.Columns() {
 			c := byName[n]
 			if c == nil {
-				return r.errorf("Where: column %q (columns: %s): %w", n, describe(r.cols), readers.ErrNoColumn)
+				return r.errorf("%s: %w", icsv.MissingColumnText("Where", n, r.colNames()), readers.ErrNoColumn)
 			}
 			if !inRead[c] {
 				if err := add(c); err != nil {

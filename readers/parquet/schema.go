@@ -3,7 +3,6 @@ package parquet
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/format"
@@ -143,14 +142,16 @@ func describeGroup(el *format.SchemaElement) string {
 // CSV reader's rule for headers).
 func uniqueNames(cols []*column) {
 	seen := map[string]bool{}
+	next := map[string]int{} // first suffix not yet tried: linear in repeats
 	for k, c := range cols {
 		name := c.pqName
 		if name == "" {
 			name = "column_" + strconv.Itoa(k+1)
 		}
 		if seen[name] {
-			for n := 2; ; n++ {
+			for n := max(next[name], 2); ; n++ {
 				if cand := name + "_" + strconv.Itoa(n); !seen[cand] {
+					next[name] = n + 1
 					name = cand
 					break
 				}
@@ -341,18 +342,6 @@ func (c *column) setType(t frame.Type) error {
 	}
 	c.typ = t
 	return nil
-}
-
-// describe lists the columns, for errors about missing ones.
-func describe(cols []*column) string {
-	var b strings.Builder
-	for k, c := range cols {
-		if k > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(strconv.Quote(c.name))
-	}
-	return b.String()
 }
 
 // convertedName names a legacy converted type.

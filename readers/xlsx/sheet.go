@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"unsafe"
 
 	"github.com/sluicedata/sluice/frame"
 	"github.com/sluicedata/sluice/readers"
+	icsv "github.com/sluicedata/sluice/readers/internal/csv"
 )
 
 // sheetReader turns the rows of one worksheet into frames.
@@ -356,6 +358,7 @@ var errStop = fmt.Errorf("stop")
 func columnNames(header []string, width int) []string {
 	names := make([]string, width)
 	seen := map[string]bool{}
+	next := map[string]int{} // first suffix not yet tried: linear in repeats
 	for i := range names {
 		n := ""
 		if i < len(header) {
@@ -365,9 +368,10 @@ func columnNames(header []string, width int) []string {
 			n = "column_" + strconv.Itoa(i+1)
 		}
 		if seen[n] {
-			for k := 2; ; k++ {
+			for k := max(next[n], 2); ; k++ {
 				c := n + "_" + strconv.Itoa(k)
 				if !seen[c] {
+					next[n] = k + 1
 					n = c
 					break
 				}
@@ -379,7 +383,18 @@ func columnNames(header []string, width int) []string {
 	return names
 }
 
+// noColumn is the one-line error for an option naming a column the sheet
+// lacks; it wraps both this package's ErrNoColumn and readers.ErrNoColumn.
+func (r *sheetReader) noColumn(what, name string) error {
+	return fmt.Errorf("xlsx: %s: sheet %q: %s: %w (%w)", r.wb.name, r.sheet.Name, icsv.MissingColumnText(what, name, r.names), ErrNoColumn, readers.ErrNoColumn)
+}
+
 func (r *sheetReader) project() error {
+	for name := range r.opt.Types {
+		if !slices.Contains(r.names, name) {
+			return r.noColumn("Options.Types", name)
+		}
+	}
 	r.outOf = make([]int, r.width)
 	for i := range r.outOf {
 		r.outOf[i] = -1
@@ -399,7 +414,7 @@ func (r *sheetReader) project() error {
 	for j, n := range r.opt.Columns {
 		i, ok := idx[n]
 		if !ok {
-			return fmt.Errorf("xlsx: %s: sheet %q: column %q (columns: %q): %w", r.wb.name, r.sheet.Name, n, r.names, ErrNoColumn)
+			return r.noColumn("Options.Columns", n)
 		}
 		if r.outOf[i] >= 0 {
 			return fmt.Errorf("xlsx: %s: column %q projected twice: %w", r.wb.name, n, ErrNoColumn)

@@ -80,6 +80,12 @@ const (
 	// beyond the header: SampleRows records or fewer, so hostile input (a
 	// record of gigabytes) never makes inference read far ahead.
 	sampleMaxBytes = 32 << 20
+	// sampleMaxRecord is the longest record past the header inference
+	// reads into its sample: a longer one ends the sample (the read
+	// proper still takes records up to MaxRecordBytes). Three short lines
+	// and then gigabytes of zeros cost `sluice head` 8 MiB here, not 32
+	// MiB grown by doubling.
+	sampleMaxRecord = 8 << 20
 )
 
 // Defaults.

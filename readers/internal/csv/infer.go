@@ -363,7 +363,7 @@ func FirstPass(ctx context.Context, r io.Reader, cfg Config) (Config, error) {
 
 // inferPass reads records from r serially: with infer, it infers the
 // columns of the first SampleRows data rows (all for a negative count), or
-// of fewer when a record past the header is longer than sampleMaxBytes;
+// of fewer when a record past the header is longer than sampleMaxRecord;
 // with width, it reads to the end for the widest record's field count.
 func inferPass(ctx context.Context, r io.Reader, cfg *Config, infer, width bool) ([]ColumnInfo, int, error) {
 	name := cfg.Name
@@ -395,9 +395,10 @@ func inferPass(ctx context.Context, r io.Reader, cfg *Config, infer, width bool)
 			s.headerLimit(!cfg.NoHeader, cfg.maxRecord())
 			want = 1
 		case !width:
-			// the sample holds what fits in sampleMaxBytes past the
-			// header: a longer record ends it rather than being read
-			s.headerLimit(false, min(cfg.maxRecord(), sampleMaxBytes))
+			// the sample holds records of up to sampleMaxRecord bytes
+			// past the header: a longer record ends it rather than
+			// being read
+			s.headerLimit(false, min(cfg.maxRecord(), sampleMaxRecord))
 		default:
 			s.headerLimit(false, cfg.maxRecord())
 		}

@@ -525,7 +525,15 @@ func (rd *reader) noteTokens(k int, toks []string) {
 // missingColumn is the error for an option naming a column the input
 // lacks: one line, with the closest names instead of the whole header.
 func missingColumn(what, name string, names []string) error {
-	msg := fmt.Sprintf("readers: %s names column %q, which the input lacks", what, name)
+	return fmt.Errorf("readers: %s: %w", MissingColumnText(what, name, names), ErrNoColumn)
+}
+
+// MissingColumnText is the text of the error for an option (what, e.g.
+// "Options.Types") naming a column the input lacks: the closest names, or
+// the column count and the first and last names — never the whole header.
+// The xlsx and Parquet readers use it too, so every format says it alike.
+func MissingColumnText(what, name string, names []string) string {
+	msg := fmt.Sprintf("%s names column %q, which the input lacks", what, name)
 	if near := closeNames(name, names, 3); len(near) > 0 {
 		msg += " (did you mean " + strings.Join(near, ", ") + "?)"
 	} else {
@@ -535,7 +543,7 @@ func missingColumn(what, name string, names []string) error {
 		}
 		msg += ")"
 	}
-	return fmt.Errorf("%s: %w", msg, ErrNoColumn)
+	return msg
 }
 
 // closeNames returns up to n names within a small edit distance of name
@@ -626,16 +634,20 @@ func uniqueNames(h []string) []string {
 		seen[s] = true
 	}
 	used := make(map[string]bool, len(h))
+	// next[s] is the first suffix not yet tried for s: a header repeating
+	// one name n times costs O(n), not O(n²)
+	next := map[string]int{}
 	for i, s := range out {
 		if !used[s] {
 			used[s] = true
 			continue
 		}
-		for k := 2; ; k++ {
+		for k := max(next[s], 2); ; k++ {
 			c := s + "_" + strconv.Itoa(k)
 			if !used[c] && !seen[c] {
 				out[i] = c
 				used[c] = true
+				next[s] = k + 1
 				break
 			}
 		}

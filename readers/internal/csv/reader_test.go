@@ -5,7 +5,9 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -228,5 +230,92 @@ func TestRecordLimitModes(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// uniqueNamesRef is the original quadratic rule, the reference for
+// TestUniqueNamesMatchesReference.
+func uniqueNamesRef(h []string) []string {
+	out := make([]string, len(h))
+	seen := map[string]bool{}
+	for i, s := range h {
+		if s == "" {
+			s = "column_" + strconv.Itoa(i+1)
+		}
+		out[i] = s
+		seen[s] = true
+	}
+	used := map[string]bool{}
+	for i, s := range out {
+		if !used[s] {
+			used[s] = true
+			continue
+		}
+		for k := 2; ; k++ {
+			c := s + "_" + strconv.Itoa(k)
+			if !used[c] && !seen[c] {
+				out[i] = c
+				used[c] = true
+				break
+			}
+		}
+	}
+	return out
+}
+
+// TestUniqueNamesMatchesReference: on random headers drawn from colliding
+// names (a, a_2, a_2_2, empty, column_3…) the linear rule names every
+// column as the quadratic reference does; a header repeating one name
+// 200,000 times is named a, a_2 … a_200000 (the reference would take
+// minutes: this is the case the suffix counter exists for).
+func TestUniqueNamesMatchesReference(t *testing.T) {
+	pool := []string{"a", "a", "a_2", "a_3", "a_2_2", "", "column_3", "column_3_2", "b", "b_1"}
+	rng := rand.New(rand.NewPCG(7, 19))
+	for range 2000 {
+		h := make([]string, rng.IntN(12))
+		for i := range h {
+			h[i] = pool[rng.IntN(len(pool))]
+		}
+		if got, want := uniqueNames(h), uniqueNamesRef(h); !slices.Equal(got, want) {
+			t.Fatalf("%q: got %q, want %q", h, got, want)
+		}
+	}
+	const n = 200000
+	h := make([]string, n)
+	for i := range h {
+		h[i] = "a"
+	}
+	h[5] = "a_3" // taken by the header itself: the sixth "a" skips it
+	got := uniqueNames(h)
+	if got[0] != "a" || got[1] != "a_2" || got[2] != "a_4" || got[5] != "a_3" || got[n-1] != "a_"+strconv.Itoa(n) {
+		t.Fatalf("got %q … %q", got[:6], got[n-1])
+	}
+	if len(got) != len(slices.Compact(slices.Sorted(slices.Values(got)))) {
+		t.Fatal("names not unique")
+	}
+}
+
+// zeroReader yields NUL bytes forever, counting them.
+type zeroReader struct{ n int }
+
+func (z *zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	z.n += len(p)
+	return len(p), nil
+}
+
+// TestInferSampleStopsAtLongRecord: three short rows and then an endless
+// record (gigabytes of zeros after a gzip bomb's valid lines) end the
+// inference sample after about sampleMaxRecord bytes, with the rows before
+// it inferred; it used to read 32 MiB, in a buffer grown by doubling.
+func TestInferSampleStopsAtLongRecord(t *testing.T) {
+	z := &zeroReader{}
+	r := io.MultiReader(strings.NewReader("a,b\n1,x\n2,y\n3,z\n"), z)
+	cols, err := Infer(context.Background(), r, Config{Name: "three"})
+	if err != nil || len(cols) != 2 || cols[0].Type != frame.Int64 || cols[0].Values != 3 {
+		t.Fatalf("Infer: %v %+v", err, cols)
+	}
+	if z.n > sampleMaxRecord+2*defaultReadSize {
+		t.Fatalf("read %d bytes of the long record, want about %d", z.n, sampleMaxRecord)
 	}
 }
