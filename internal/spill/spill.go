@@ -450,9 +450,8 @@ func (f *File) ReadAll(ctx context.Context) (*frame.Frame, error) {
 
 // Reader reads a spill file chunk by chunk.
 type Reader struct {
-	f   *os.File
-	br  *bufio.Reader
-	buf []byte
+	f  *os.File
+	br *bufio.Reader
 }
 
 // Open opens the file for reading.
