@@ -161,7 +161,8 @@
 //   - Layout: [AdoptColumn] (checked, returns an error) and the unchecked
 //     [AdoptInt64s], [AdoptFloat64s], [AdoptBools], [AdoptStrings],
 //     [AdoptDict] (adopt.go), [Column.Validity], [Column.StringBuffers],
-//     [StackValidity], [ConcatColumns].
+//     [StackValidity], [ConcatColumns], and [Appender], which builds a frame
+//     from row ranges of frames of one schema (the k-way merges' output).
 //   - Hashing and partitioning: [HashKeys], [MixHash] (hash.go).
 //   - Operators in steps: [JoinRows] and [JoinTake] (join.go), [JoinIndex]
 //     (joinindex.go), [Grouping.AggRows] (groupby.go).
