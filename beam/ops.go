@@ -205,8 +205,10 @@ func byOrder(empty *frame.Frame, parts []*frame.Frame) (*frame.Frame, error) {
 func (c *stepCfg) aggregate(x *compiled, f *frame.Frame) (*frame.Frame, error) {
 	keys := c.GroupBy
 	if len(keys) == 0 {
-		var err error
-		f, err = f.WithColumn(frame.AdoptInt64s(allKey, frame.Int64, make([]int64, f.NumRows()), nil, 0))
+		k, err := frame.NewInt64(allKey, make([]int64, f.NumRows()), nil)
+		if err == nil {
+			f, err = f.WithColumn(k)
+		}
 		if err != nil {
 			return nil, c.errorf("agg", err)
 		}

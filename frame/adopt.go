@@ -1,6 +1,9 @@
 package frame
 
-import "unsafe"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // Zero-copy construction for the engine's own kernels (the CSV and Parquet
 // readers, spill decoding, parallel's operators): a producer that knows its
@@ -15,47 +18,69 @@ import "unsafe"
 // number of clear bits below n, and the slots of nulls must hold the zero
 // value (0, NaN for Float64, false, an empty string). The caller must not
 // modify the slices afterwards. These unchecked constructors verify only
-// what costs O(1) and panic when that fails (a bitmap of the wrong length, a
-// type the function cannot hold): a bug in the calling kernel, as an index
-// out of range would be, never a property of the data.
+// what costs O(1) and return an error when that fails (a bitmap of the wrong
+// length wraps ErrLength, a type the function cannot hold or a dictionary
+// that is not a plain String column without nulls wraps ErrType); they never
+// panic.
 
 // AdoptInt64s returns an Int64, Date or Datetime column (t) over vals.
-func AdoptInt64s(name string, t Type, vals []int64, valid []uint64, nulls int) *Column {
+func AdoptInt64s(name string, t Type, vals []int64, valid []uint64, nulls int) (*Column, error) {
 	if !t.isIntBacked() {
-		panic("frame: AdoptInt64s: type " + t.String())
+		return nil, fmt.Errorf("frame: adopt %q: type %v is not Int64, Date or Datetime: %w", name, t, ErrType)
 	}
-	return &Column{name: name, typ: t, n: len(vals), ints: vals, valid: adoptBitmap(len(vals), valid, nulls), nulls: nulls}
+	v, err := adoptBitmap(name, len(vals), valid, nulls)
+	if err != nil {
+		return nil, err
+	}
+	return &Column{name: name, typ: t, n: len(vals), ints: vals, valid: v, nulls: nulls}, nil
 }
 
 // AdoptFloat64s returns a Float64 column over vals (NaN at nulls).
-func AdoptFloat64s(name string, vals []float64, valid []uint64, nulls int) *Column {
-	return &Column{name: name, typ: Float64, n: len(vals), floats: vals, valid: adoptBitmap(len(vals), valid, nulls), nulls: nulls}
+func AdoptFloat64s(name string, vals []float64, valid []uint64, nulls int) (*Column, error) {
+	v, err := adoptBitmap(name, len(vals), valid, nulls)
+	if err != nil {
+		return nil, err
+	}
+	return &Column{name: name, typ: Float64, n: len(vals), floats: vals, valid: v, nulls: nulls}, nil
 }
 
 // AdoptBools returns a Bool column over vals.
-func AdoptBools(name string, vals []bool, valid []uint64, nulls int) *Column {
-	return &Column{name: name, typ: Bool, n: len(vals), bools: vals, valid: adoptBitmap(len(vals), valid, nulls), nulls: nulls}
+func AdoptBools(name string, vals []bool, valid []uint64, nulls int) (*Column, error) {
+	v, err := adoptBitmap(name, len(vals), valid, nulls)
+	if err != nil {
+		return nil, err
+	}
+	return &Column{name: name, typ: Bool, n: len(vals), bools: vals, valid: v, nulls: nulls}, nil
 }
 
 // AdoptStrings returns a plain String column of len(offs)-1 values: value i
 // is data[offs[i]:offs[i+1]]. Offsets must be non-decreasing and within data
 // (offs[0] need not be 0).
-func AdoptStrings(name string, offs []int64, data []byte, valid []uint64, nulls int) *Column {
+func AdoptStrings(name string, offs []int64, data []byte, valid []uint64, nulls int) (*Column, error) {
 	if len(offs) == 0 {
 		offs = []int64{0}
 	}
 	n := len(offs) - 1
-	return &Column{name: name, typ: String, n: n, offs: offs, data: data, valid: adoptBitmap(n, valid, nulls), nulls: nulls}
+	v, err := adoptBitmap(name, n, valid, nulls)
+	if err != nil {
+		return nil, err
+	}
+	return &Column{name: name, typ: String, n: n, offs: offs, data: data, valid: v, nulls: nulls}, nil
 }
 
-func adoptBitmap(n int, valid []uint64, nulls int) bitmap {
+// adoptBitmap checks the O(1) part of a validity bitmap's contract: nil (or
+// no nulls) means none, otherwise (n+63)/64 words and 0 ≤ nulls ≤ n.
+func adoptBitmap(name string, n int, valid []uint64, nulls int) (bitmap, error) {
+	if nulls < 0 || nulls > n {
+		return nil, fmt.Errorf("frame: adopt %q: %d nulls in %d rows: %w", name, nulls, n, ErrLength)
+	}
 	if valid == nil || nulls == 0 {
-		return nil
+		return nil, nil
 	}
 	if len(valid) != (n+63)/64 {
-		panic("frame: adopted validity bitmap has the wrong length")
+		return nil, fmt.Errorf("frame: adopt %q: validity bitmap has %d words for %d rows, want %d: %w", name, len(valid), n, (n+63)/64, ErrLength)
 	}
-	return bitmap(valid)
+	return bitmap(valid), nil
 }
 
 // Validity returns the column's validity bitmap in the layout described
@@ -78,14 +103,18 @@ func (c *Column) StringBuffers() (offs []int64, data []byte) {
 // dict, and a dictionary that only ever grows by appending may be shared as
 // prefixes of itself (each column holding the entries that existed when it
 // was built): [Concat] keeps such columns encoded. The caller must not modify
-// codes afterwards. It panics when dict is not a String column without nulls
-// or valid has the wrong length.
-func AdoptDict(name string, codes []uint32, dict *Column, valid []uint64, nulls int) *Column {
+// codes afterwards. It returns an error wrapping ErrType when dict is not a
+// String column without nulls and ErrLength when valid has the wrong length.
+func AdoptDict(name string, codes []uint32, dict *Column, valid []uint64, nulls int) (*Column, error) {
 	if dict == nil || dict.typ != String || dict.dict != nil || dict.nulls != 0 {
-		panic("frame: AdoptDict: the dictionary must be a plain String column without nulls")
+		return nil, fmt.Errorf("frame: adopt %q: the dictionary must be a plain String column without nulls: %w", name, ErrType)
 	}
 	n := len(codes)
-	return &Column{name: name, typ: String, n: n, codes: codes, dict: dict, valid: adoptBitmap(n, valid, nulls), nulls: nulls}
+	v, err := adoptBitmap(name, n, valid, nulls)
+	if err != nil {
+		return nil, err
+	}
+	return &Column{name: name, typ: String, n: n, codes: codes, dict: dict, valid: v, nulls: nulls}, nil
 }
 
 // dictPrefix reports whether dictionary d holds the first entries of

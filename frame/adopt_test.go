@@ -1,6 +1,9 @@
 package frame
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 // TestPropConcatGrowingDict: columns encoded with snapshots of one
 // append-only dictionary (the CSV reader's chunks) concatenate into an
@@ -42,8 +45,14 @@ func TestPropConcatGrowingDict(t *testing.T) {
 				codes[i] = id
 			}
 			m := len(offs)
-			dict := AdoptStrings("", offs[:m:m], data[:offs[m-1]:offs[m-1]], nil, 0)
-			g := AdoptDict("s", codes, dict, part.Validity(), part.NullCount())
+			dict, err := AdoptStrings("", offs[:m:m], data[:offs[m-1]:offs[m-1]], nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, err := AdoptDict("s", codes, dict, part.Validity(), part.NullCount())
+			if err != nil {
+				t.Fatal(err)
+			}
 			grown = append(grown, mustFrame(t, g))
 			plain = append(plain, mustFrame(t, part))
 			unrelated = append(unrelated, mustFrame(t, part.DictEncode()))
@@ -93,13 +102,35 @@ func TestAdoptDictRejectsBadDictionary(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range []*Column{nil, withNull, withNull.DictEncode(), ints} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("AdoptDict(%v) did not panic", d)
-				}
-			}()
-			AdoptDict("s", []uint32{0}, d, nil, 0)
-		}()
+		if c, err := AdoptDict("s", []uint32{0}, d, nil, 0); !errors.Is(err, ErrType) || c != nil {
+			t.Errorf("AdoptDict(%v) = %v, %v; want an error wrapping ErrType", d, c, err)
+		}
 	}
 }
+
+// TestAdoptRejectsO1Misuse: the unchecked constructors return errors (never
+// panic) for what they can check in O(1).
+func TestAdoptRejectsO1Misuse(t *testing.T) {
+	three := []uint64{0b101}
+	for _, tc := range []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"Int64s of a Float64 type", second(AdoptInt64s("a", Float64, []int64{1}, nil, 0)), ErrType},
+		{"Int64s bitmap too long", second(AdoptInt64s("a", Int64, []int64{1, 0, 1}, []uint64{5, 0}, 1)), ErrLength},
+		{"Float64s bitmap too short", second(AdoptFloat64s("a", make([]float64, 65), three, 1)), ErrLength},
+		{"Bools more nulls than rows", second(AdoptBools("a", []bool{true}, three, 2)), ErrLength},
+		{"Strings negative nulls", second(AdoptStrings("a", []int64{0, 1}, []byte("x"), three, -1)), ErrLength},
+	} {
+		if !errors.Is(tc.err, tc.want) {
+			t.Errorf("%s: err = %v, want %v", tc.name, tc.err, tc.want)
+		}
+	}
+	c, err := AdoptInt64s("a", Date, []int64{1, 0, 1}, three, 1)
+	if err != nil || c.NullCount() != 1 || !c.IsNull(1) || c.Type() != Date {
+		t.Fatalf("a valid adoption: %v, %v", c, err)
+	}
+}
+
+func second(_ *Column, err error) error { return err }

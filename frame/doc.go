@@ -161,14 +161,15 @@
 //   - Layout: [AdoptColumn] (checked, returns an error) and the unchecked
 //     [AdoptInt64s], [AdoptFloat64s], [AdoptBools], [AdoptStrings],
 //     [AdoptDict] (adopt.go), [Column.Validity], [Column.StringBuffers],
-//     [StackValidity], [ConcatColumns].
+//     [StackValidity], [ConcatColumns], and [Appender], which builds a frame
+//     from row ranges of frames of one schema (the k-way merges' output).
 //   - Hashing and partitioning: [HashKeys], [MixHash] (hash.go).
 //   - Operators in steps: [JoinRows] and [JoinTake] (join.go), [JoinIndex]
 //     (joinindex.go), [Grouping.AggRows] (groupby.go).
 //
 // The unchecked Adopt functions trust their caller for everything that would
-// cost a pass over the data and panic only on a misuse visible in O(1) (a
-// bitmap of the wrong length); they are the exception to the rule below.
+// cost a pass over the data and return an error for a misuse visible in O(1)
+// (a bitmap of the wrong length, a type they cannot hold).
 //
 // # Errors
 //
@@ -177,5 +178,6 @@
 // [ParseExpr]) [ErrSyntax] for errors.Is; expression errors are
 // [*ExprError] values that wrap one of them.
 // No function panics on bad input; the Must* helpers, meant for notebooks and
-// examples, and the unchecked Adopt* kernels are the documented exceptions.
+// examples, are the documented exception (and, as for a slice, a row index
+// out of range in the per-value accessors such as [Column.IsNull]).
 package frame

@@ -80,7 +80,7 @@ func matrixFrame(rng *rand.Rand, n, card int, hot float64, width int) *frame.Fra
 			nulls++
 		}
 	}
-	xc := frame.AdoptFloat64s("x", x, words, nulls)
+	xc := frame.MustColumn(frame.AdoptFloat64s("x", x, words, nulls))
 	return frame.Must(frame.New(
 		frame.MustColumn(frame.NewInt64("k", k, kv)),
 		frame.MustColumn(frame.NewString("s", s, nil)),

@@ -357,7 +357,16 @@ func withOrd(f *frame.Frame, name string, base int64) (*frame.Frame, error) {
 	for i := range v {
 		v[i] = base + int64(i)
 	}
-	return f.WithColumn(frame.AdoptInt64s(name, frame.Int64, v, nil, 0))
+	return withInts(f, name, v)
+}
+
+// withInts returns f with an Int64 column name over vals (not copied).
+func withInts(f *frame.Frame, name string, vals []int64) (*frame.Frame, error) {
+	c, err := frame.NewInt64(name, vals, nil)
+	if err != nil {
+		return nil, err
+	}
+	return f.WithColumn(c)
 }
 
 // sortByOrd returns f ordered by its Int64 column name (f itself when it

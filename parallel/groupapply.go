@@ -186,7 +186,7 @@ func applyGroups(ctx context.Context, f *frame.Frame, keys []string, fn func(key
 		for i := range ords {
 			ords[i] = ordv[rows[0]]
 		}
-		outs[k], err = out.WithColumn(frame.AdoptInt64s(ordCol, frame.Int64, ords, nil, 0))
+		outs[k], err = withInts(out, ordCol, ords)
 		return err
 	})
 	if err != nil {

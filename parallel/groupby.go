@@ -94,7 +94,7 @@ func groupByTo(ctx context.Context, src Source, keys []string, aggs []frame.Agg,
 		for i, r := range first {
 			ords[i] = ordv[r]
 		}
-		out, err = out.WithColumn(frame.AdoptInt64s(ordCol, frame.Int64, ords, nil, 0))
+		out, err = withInts(out, ordCol, ords)
 		if err != nil {
 			return nil, err
 		}

@@ -171,7 +171,7 @@ func (e *exec) merge(ctx context.Context, runs []*spill.File, less rowCmp, outBy
 	for i := len(h)/2 - 1; i >= 0; i-- {
 		down(i)
 	}
-	var app *spill.Appender
+	var app *frame.Appender
 	flush := func() error {
 		if app == nil || app.Len() == 0 {
 			return nil
@@ -187,7 +187,7 @@ func (e *exec) merge(ctx context.Context, runs []*spill.File, less rowCmp, outBy
 		}
 		top := h[0]
 		if app == nil {
-			app = spill.NewAppender(top.f)
+			app = frame.NewAppender(top.f)
 		}
 		// the runner-up: the smaller child of the root
 		var second *cursor
@@ -202,7 +202,9 @@ func (e *exec) merge(ctx context.Context, runs []*spill.File, less rowCmp, outBy
 		for top.i < top.f.NumRows() && (second == nil || lessC(top, second)) {
 			top.i++
 		}
-		app.Append(top.f, s, top.i)
+		if err := app.Append(top.f, s, top.i); err != nil {
+			return err
+		}
 		if app.Size() >= outBytes || app.Len() >= 1<<16 {
 			if err := flush(); err != nil {
 				return err

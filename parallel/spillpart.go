@@ -258,21 +258,11 @@ func (pw *partWriters) abort() {
 	}
 }
 
-// mix64 is a 64-bit finaliser (splitmix64).
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
-}
-
 // partOf is the partition of hash h among np at a repartitioning level
 // (level 0 uses h's top bits as Partition does; deeper levels remix).
 func partOf(h uint64, np, level int) int {
 	if level > 0 {
-		h = mix64(h + uint64(level)*0x9E3779B97F4A7C15)
+		h = frame.MixHash(h + uint64(level)*0x9E3779B97F4A7C15)
 	}
 	return int(partitionOf(h, np))
 }

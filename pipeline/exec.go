@@ -672,7 +672,11 @@ const allKey = "\x00all"
 // An input without rows gives no row.
 func globalAgg(ctx context.Context, src parallel.Source, aggs []frame.Agg, opt parallel.Options) parallel.Source {
 	keyed := mapFrames(src, func(c *frame.Frame) (*frame.Frame, error) {
-		return c.WithColumn(frame.AdoptInt64s(allKey, frame.Int64, make([]int64, c.NumRows()), nil, 0))
+		k, err := frame.NewInt64(allKey, make([]int64, c.NumRows()), nil)
+		if err != nil {
+			return nil, err
+		}
+		return c.WithColumn(k)
 	})
 	return mapFrames(parallel.GroupBy(ctx, keyed, []string{allKey}, aggs, opt), func(c *frame.Frame) (*frame.Frame, error) {
 		return c.Drop(allKey)

@@ -175,7 +175,11 @@ func Decode(buf []byte) (*frame.Frame, error) {
 					vals[i] = int64(binary.LittleEndian.Uint64(raw[8*i:]))
 				}
 			}
-			cols = append(cols, frame.AdoptInt64s(name, typ, vals, valid, nulls))
+			c, err := frame.AdoptInt64s(name, typ, vals, valid, nulls)
+			if err != nil {
+				return nil, fmt.Errorf("%w: column %q: %w", ErrCodec, name, err)
+			}
+			cols = append(cols, c)
 		case frame.Float64:
 			if hasNulls {
 				return nil, fmt.Errorf("%w: column %q: a float column with a validity bitmap", ErrCodec, name)
@@ -198,7 +202,11 @@ func Decode(buf []byte) (*frame.Frame, error) {
 			for i := range vals {
 				vals[i] = raw[i] == 1 && !isNull(i)
 			}
-			cols = append(cols, frame.AdoptBools(name, vals, valid, nulls))
+			c, err := frame.AdoptBools(name, vals, valid, nulls)
+			if err != nil {
+				return nil, fmt.Errorf("%w: column %q: %w", ErrCodec, name, err)
+			}
+			cols = append(cols, c)
 		case frame.String:
 			offs := make([]int64, n+1)
 			var data []byte
@@ -213,7 +221,11 @@ func Decode(buf []byte) (*frame.Frame, error) {
 				data = append(data, s...)
 				offs[i+1] = int64(len(data))
 			}
-			cols = append(cols, frame.AdoptStrings(name, offs, data, valid, nulls))
+			c, err := frame.AdoptStrings(name, offs, data, valid, nulls)
+			if err != nil {
+				return nil, fmt.Errorf("%w: column %q: %w", ErrCodec, name, err)
+			}
+			cols = append(cols, c)
 		default:
 			return nil, fmt.Errorf("%w: column %q has unknown type %d", ErrCodec, name, typ)
 		}

@@ -46,11 +46,12 @@ func main() {
 		x[i] = r.NormFloat64()*100 + float64(g[i])
 		y[i] = r.Float64()
 	}
-	f, err := frame.New(
-		frame.AdoptInt64s("group", frame.Int64, g, nil, 0),
-		frame.AdoptFloat64s("x", x, nil, 0),
-		frame.AdoptFloat64s("y", y, nil, 0),
-	)
+	gc, err := frame.NewInt64("group", g, nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "w3:", err)
+		os.Exit(1)
+	}
+	f, err := frame.New(gc, frame.NewFloat64("x", x), frame.NewFloat64("y", y))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "w3:", err)
 		os.Exit(1)

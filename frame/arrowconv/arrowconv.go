@@ -330,19 +330,19 @@ func FromArray(name string, a arrow.Array, opt Options) (*frame.Column, error) {
 	}
 	switch a.DataType().ID() {
 	case arrow.INT64:
-		return intColumn(name, frame.Int64, a.(*array.Int64).Int64Values(), valid, nulls, opt), nil
+		return intColumn(name, frame.Int64, a.(*array.Int64).Int64Values(), valid, nulls, opt)
 	case arrow.INT8:
-		return convInts(name, a.(*array.Int8).Int8Values(), valid, nulls), nil
+		return convInts(name, a.(*array.Int8).Int8Values(), valid, nulls)
 	case arrow.INT16:
-		return convInts(name, a.(*array.Int16).Int16Values(), valid, nulls), nil
+		return convInts(name, a.(*array.Int16).Int16Values(), valid, nulls)
 	case arrow.INT32:
-		return convInts(name, a.(*array.Int32).Int32Values(), valid, nulls), nil
+		return convInts(name, a.(*array.Int32).Int32Values(), valid, nulls)
 	case arrow.UINT8:
-		return convInts(name, a.(*array.Uint8).Uint8Values(), valid, nulls), nil
+		return convInts(name, a.(*array.Uint8).Uint8Values(), valid, nulls)
 	case arrow.UINT16:
-		return convInts(name, a.(*array.Uint16).Uint16Values(), valid, nulls), nil
+		return convInts(name, a.(*array.Uint16).Uint16Values(), valid, nulls)
 	case arrow.UINT32:
-		return convInts(name, a.(*array.Uint32).Uint32Values(), valid, nulls), nil
+		return convInts(name, a.(*array.Uint32).Uint32Values(), valid, nulls)
 	case arrow.UINT64:
 		vals := a.(*array.Uint64).Uint64Values()
 		for i, v := range vals {
@@ -350,7 +350,7 @@ func FromArray(name string, a arrow.Array, opt Options) (*frame.Column, error) {
 				return nil, fmt.Errorf("arrowconv: column %q, row %d: uint64 %d does not fit int64: %w", name, i, v, ErrRange)
 			}
 		}
-		return convInts(name, vals, valid, nulls), nil
+		return convInts(name, vals, valid, nulls)
 	case arrow.FLOAT64:
 		return floatColumn(name, a.(*array.Float64).Float64Values(), a, opt), nil
 	case arrow.FLOAT32:
@@ -378,7 +378,7 @@ func FromArray(name string, a arrow.Array, opt Options) (*frame.Column, error) {
 		for i := range vals {
 			vals[i] = b.IsValid(i) && b.Value(i)
 		}
-		return frame.AdoptBools(name, vals, valid, nulls), nil
+		return frame.AdoptBools(name, vals, valid, nulls)
 	case arrow.STRING, arrow.BINARY:
 		var offs32 []int32
 		if s, ok := a.(*array.String); ok {
@@ -390,7 +390,7 @@ func FromArray(name string, a arrow.Array, opt Options) (*frame.Column, error) {
 		for i, o := range offs32 {
 			offs[i] = int64(o)
 		}
-		return stringColumn(name, a, offs, dataBuffer(a), valid, nulls, false, opt), nil
+		return stringColumn(name, a, offs, dataBuffer(a), valid, nulls, false, opt)
 	case arrow.LARGE_STRING, arrow.LARGE_BINARY:
 		var offs []int64
 		if s, ok := a.(*array.LargeString); ok {
@@ -398,7 +398,7 @@ func FromArray(name string, a arrow.Array, opt Options) (*frame.Column, error) {
 		} else {
 			offs = a.(*array.LargeBinary).ValueOffsets()
 		}
-		return stringColumn(name, a, offs, dataBuffer(a), valid, nulls, true, opt), nil
+		return stringColumn(name, a, offs, dataBuffer(a), valid, nulls, true, opt)
 	case arrow.STRING_VIEW, arrow.BINARY_VIEW:
 		var b frame.StringBuilder
 		for i := range n {
@@ -419,7 +419,7 @@ func FromArray(name string, a arrow.Array, opt Options) (*frame.Column, error) {
 				days[i] = int64(d)
 			}
 		}
-		return frame.AdoptInt64s(name, frame.Date, days, valid, nulls), nil
+		return frame.AdoptInt64s(name, frame.Date, days, valid, nulls)
 	case arrow.DATE64:
 		days := make([]int64, n)
 		for i, ms := range a.(*array.Date64).Date64Values() {
@@ -427,14 +427,14 @@ func FromArray(name string, a arrow.Array, opt Options) (*frame.Column, error) {
 				days[i] = floorDiv(int64(ms), 86_400_000)
 			}
 		}
-		return frame.AdoptInt64s(name, frame.Date, days, valid, nulls), nil
+		return frame.AdoptInt64s(name, frame.Date, days, valid, nulls)
 	case arrow.TIMESTAMP:
 		vals := a.(*array.Timestamp).TimestampValues()
 		raw := unsafe.Slice((*int64)(unsafe.SliceData(vals)), len(vals))
 		var mul int64
 		switch a.DataType().(*arrow.TimestampType).Unit {
 		case arrow.Nanosecond:
-			return intColumn(name, frame.Datetime, raw, valid, nulls, opt), nil
+			return intColumn(name, frame.Datetime, raw, valid, nulls, opt)
 		case arrow.Microsecond:
 			mul = 1_000
 		case arrow.Millisecond:
@@ -452,7 +452,7 @@ func FromArray(name string, a arrow.Array, opt Options) (*frame.Column, error) {
 			}
 			ns[i] = v * mul
 		}
-		return frame.AdoptInt64s(name, frame.Datetime, ns, valid, nulls), nil
+		return frame.AdoptInt64s(name, frame.Datetime, ns, valid, nulls)
 	case arrow.DICTIONARY:
 		return dictColumn(name, a.(*array.Dictionary), valid, nulls, opt)
 	case arrow.NULL:
@@ -482,7 +482,7 @@ func validity(a arrow.Array) ([]uint64, int) {
 
 // intColumn adopts int64 values, shared unless a null's slot is not 0 or
 // opt.Copy.
-func intColumn(name string, t frame.Type, vals []int64, valid []uint64, nulls int, opt Options) *frame.Column {
+func intColumn(name string, t frame.Type, vals []int64, valid []uint64, nulls int, opt Options) (*frame.Column, error) {
 	clean := !opt.Copy
 	for i := 0; clean && nulls > 0 && i < len(vals); i++ {
 		if vals[i] != 0 && valid[i>>6]&(1<<(uint(i)&63)) == 0 {
@@ -504,7 +504,7 @@ type smallInt interface {
 	~int8 | ~int16 | ~int32 | ~uint8 | ~uint16 | ~uint32 | ~uint64
 }
 
-func convInts[T smallInt](name string, vals []T, valid []uint64, nulls int) *frame.Column {
+func convInts[T smallInt](name string, vals []T, valid []uint64, nulls int) (*frame.Column, error) {
 	out := make([]int64, len(vals))
 	for i, v := range vals {
 		if nulls == 0 || valid[i>>6]&(1<<(uint(i)&63)) != 0 {
@@ -544,7 +544,7 @@ func dataBuffer(a arrow.Array) []byte {
 // stringColumn adopts offsets into data (a's own offsets when shared, else
 // a converted copy), sharing data and shared offsets unless opt.Copy, and
 // builds the column anew when a null's slot is not empty.
-func stringColumn(name string, a arrow.Array, offs []int64, data []byte, valid []uint64, nulls int, shared bool, opt Options) *frame.Column {
+func stringColumn(name string, a arrow.Array, offs []int64, data []byte, valid []uint64, nulls int, shared bool, opt Options) (*frame.Column, error) {
 	if len(offs) == 0 {
 		offs = []int64{0}
 	}
@@ -559,7 +559,7 @@ func stringColumn(name string, a arrow.Array, offs []int64, data []byte, valid [
 					b.AppendBytes(data[offs[k]:offs[k+1]])
 				}
 			}
-			return b.Build(name)
+			return b.Build(name), nil
 		}
 	}
 	if opt.Copy {
@@ -641,7 +641,7 @@ func dictColumn(name string, d *array.Dictionary, valid []uint64, nulls int, opt
 		}
 		codes[i] = uint32(c)
 	}
-	return frame.AdoptDict(name, codes, dict, valid, nulls), nil
+	return frame.AdoptDict(name, codes, dict, valid, nulls)
 }
 
 func floorDiv(a, b int64) int64 {

@@ -450,9 +450,8 @@ func (f *File) ReadAll(ctx context.Context) (*frame.Frame, error) {
 
 // Reader reads a spill file chunk by chunk.
 type Reader struct {
-	f   *os.File
-	br  *bufio.Reader
-	buf []byte
+	f  *os.File
+	br *bufio.Reader
 }
 
 // Open opens the file for reading.
@@ -714,16 +713,16 @@ func Decode(r *bufio.Reader) (*frame.Frame, error) {
 			if _, err := io.ReadFull(r, bytesOf(v)); err != nil {
 				return nil, unexpected(err)
 			}
-			cols[k] = frame.AdoptFloat64s(string(name), v, valid, nulls)
+			cols[k], err = frame.AdoptFloat64s(string(name), v, valid, nulls)
 		case frame.Bool:
 			v := make([]bool, n)
 			if _, err := io.ReadFull(r, bytesOf(v)); err != nil {
 				return nil, unexpected(err)
 			}
-			cols[k] = frame.AdoptBools(string(name), v, valid, nulls)
+			cols[k], err = frame.AdoptBools(string(name), v, valid, nulls)
 		case frame.String:
-			total, err := readUvarint(r)
-			if err != nil {
+			var total uint64
+			if total, err = readUvarint(r); err != nil {
 				return nil, err
 			}
 			if total > 1<<40 {
@@ -746,15 +745,18 @@ func Decode(r *bufio.Reader) (*frame.Frame, error) {
 			if _, err := io.ReadFull(r, data); err != nil {
 				return nil, unexpected(err)
 			}
-			cols[k] = frame.AdoptStrings(string(name), offs, data, valid, nulls)
+			cols[k], err = frame.AdoptStrings(string(name), offs, data, valid, nulls)
 		case frame.Int64, frame.Date, frame.Datetime:
 			v := make([]int64, n)
 			if _, err := io.ReadFull(r, bytesOf(v)); err != nil {
 				return nil, unexpected(err)
 			}
-			cols[k] = frame.AdoptInt64s(string(name), t, v, valid, nulls)
+			cols[k], err = frame.AdoptInt64s(string(name), t, v, valid, nulls)
 		default:
 			return nil, fmt.Errorf("corrupt chunk: column type %d", tb)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("corrupt chunk: %w", err)
 		}
 	}
 	if len(cols) == 0 {

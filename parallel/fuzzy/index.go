@@ -137,9 +137,6 @@ func (d *tokenDict) has(b int32, id int32) bool {
 	return d.bits[int(b)*d.words+int(id>>6)]>>(id&63)&1 != 0
 }
 
-// bitmap returns common token number b's bitmap.
-func (d *tokenDict) bitmap(b int32) []uint64 { return d.bits[int(b)*d.words : int(b+1)*d.words] }
-
 func (d *tokenDict) init() {
 	d.seed = maphash.MakeSeed()
 	d.tab = make([]int32, 1024)

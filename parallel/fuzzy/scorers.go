@@ -178,8 +178,6 @@ type scratch struct {
 	alpha int
 	buf1  []byte
 	buf2  []byte
-	toks  []string
-	tokb  []string
 	flag  []bool
 }
 
@@ -517,11 +515,6 @@ func (s *scratch) lcsRunes(a, b []rune) int {
 		s.buf2 = utf8.AppendRune(s.buf2, r)
 	}
 	return s.lcs(unsafeString(s.buf1), unsafeString(s.buf2))
-}
-
-// tokens appends the whitespace-separated tokens of x to dst.
-func tokens(dst []string, x string) []string {
-	return append(dst, strings.Fields(x)...)
 }
 
 // TokenSortRatio is rapidfuzz's fuzz.token_sort_ratio: both strings are

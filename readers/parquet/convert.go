@@ -27,7 +27,7 @@ func convert(c *frame.Column, t frame.Type) (*frame.Column, error) {
 			}
 			offs = append(offs, int64(len(data)))
 		}
-		return frame.AdoptStrings(c.Name(), offs, data, valid, nulls), nil
+		return frame.AdoptStrings(c.Name(), offs, data, valid, nulls)
 	case frame.Float64:
 		out := make([]float64, n)
 		for i := range n {
@@ -40,7 +40,7 @@ func convert(c *frame.Column, t frame.Type) (*frame.Column, error) {
 				out[i] = float64(c.Int64(i))
 			}
 		}
-		return frame.AdoptFloat64s(c.Name(), out, valid, nulls), nil
+		return frame.AdoptFloat64s(c.Name(), out, valid, nulls)
 	case frame.Int64, frame.Date, frame.Datetime:
 		out := make([]int64, n)
 		for i := range n {
@@ -58,7 +58,7 @@ func convert(c *frame.Column, t frame.Type) (*frame.Column, error) {
 				out[i] = c.Int64(i)
 			}
 		}
-		return frame.AdoptInt64s(c.Name(), t, out, valid, nulls), nil
+		return frame.AdoptInt64s(c.Name(), t, out, valid, nulls)
 	}
 	return nil, fmt.Errorf("column %q: %v cannot be read as %v: %w", c.Name(), from, t, readers.ErrType)
 }

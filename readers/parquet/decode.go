@@ -57,7 +57,7 @@ func (d *strDict) snapshot() *frame.Column {
 	if d.snap == nil {
 		n := len(d.offs)
 		e := d.offs[n-1]
-		d.snap = frame.AdoptStrings("", d.offs[:n:n], d.data[:e:e], nil, 0)
+		d.snap, _ = frame.AdoptStrings("", d.offs[:n:n], d.data[:e:e], nil, 0) // no bitmap, no nulls: cannot fail
 	}
 	return d.snap
 }
@@ -243,7 +243,7 @@ func (st *colState) loadDict(p *page) error {
 			st.remap = remap
 		}
 		if st.remap == nil && st.sdict != nil {
-			st.dcol = frame.AdoptStrings("", st.doffs, st.ddata, nil, 0)
+			st.dcol, _ = frame.AdoptStrings("", st.doffs, st.ddata, nil, 0) // no bitmap, no nulls: cannot fail
 		}
 	}
 	return nil
@@ -547,25 +547,29 @@ func (b *colBuf) column(st *colState) (*frame.Column, error) {
 		valid = nil
 	}
 	var col *frame.Column
+	var err error
 	switch st.dec {
 	case frame.Int64, frame.Date, frame.Datetime:
-		col = frame.AdoptInt64s(c.name, st.dec, b.ints, valid, b.nulls)
+		col, err = frame.AdoptInt64s(c.name, st.dec, b.ints, valid, b.nulls)
 	case frame.Float64:
-		col = frame.AdoptFloat64s(c.name, b.floats, valid, b.nulls)
+		col, err = frame.AdoptFloat64s(c.name, b.floats, valid, b.nulls)
 	case frame.Bool:
-		col = frame.AdoptBools(c.name, b.bools, valid, b.nulls)
+		col, err = frame.AdoptBools(c.name, b.bools, valid, b.nulls)
 	case frame.String:
 		switch b.mode {
 		case strShared:
-			col = frame.AdoptDict(c.name, b.codes, st.sdict.snapshot(), valid, b.nulls)
+			col, err = frame.AdoptDict(c.name, b.codes, st.sdict.snapshot(), valid, b.nulls)
 		case strGroup:
-			col = frame.AdoptDict(c.name, b.codes, b.group, valid, b.nulls)
+			col, err = frame.AdoptDict(c.name, b.codes, b.group, valid, b.nulls)
 		case strUndecided: // no rows
-			col = frame.AdoptStrings(c.name, nil, nil, valid, b.nulls)
+			col, err = frame.AdoptStrings(c.name, nil, nil, valid, b.nulls)
 		default:
 			st.lastData = len(b.data)
-			col = frame.AdoptStrings(c.name, b.offs, b.data, valid, b.nulls)
+			col, err = frame.AdoptStrings(c.name, b.offs, b.data, valid, b.nulls)
 		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("column %s: %w", c.name, err)
 	}
 	if c.typ != st.dec {
 		return convert(col, c.typ)

@@ -131,11 +131,11 @@ func boundsFrame(name string, t frame.Type, lo, hi bound) (*frame.Frame, error) 
 	var err error
 	switch t {
 	case frame.Int64, frame.Date, frame.Datetime:
-		c = frame.AdoptInt64s(name, t, []int64{lo.i, hi.i}, nil, 0)
+		c, err = frame.AdoptInt64s(name, t, []int64{lo.i, hi.i}, nil, 0)
 	case frame.Float64:
-		c = frame.AdoptFloat64s(name, []float64{lo.f, hi.f}, nil, 0)
+		c, err = frame.AdoptFloat64s(name, []float64{lo.f, hi.f}, nil, 0)
 	case frame.Bool:
-		c = frame.AdoptBools(name, []bool{lo.b, hi.b}, nil, 0)
+		c, err = frame.AdoptBools(name, []bool{lo.b, hi.b}, nil, 0)
 	case frame.String:
 		c, err = frame.NewString(name, []string{lo.s, hi.s}, nil)
 	}

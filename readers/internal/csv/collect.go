@@ -225,7 +225,7 @@ func (c *collector) collectColumn(k int, parts []*frame.Column) *frame.Column {
 			return nil
 		}
 		c.ints[k] = nil
-		return frame.AdoptInt64s(first.Name(), first.Type(), d, valid, nulls)
+		return orNil(frame.AdoptInt64s(first.Name(), first.Type(), d, valid, nulls))
 	case c.floats != nil && c.floats[k] != nil && first.Type() == frame.Float64:
 		vals := make([][]float64, len(parts))
 		for i, p := range parts {
@@ -236,7 +236,7 @@ func (c *collector) collectColumn(k int, parts []*frame.Column) *frame.Column {
 			return nil
 		}
 		c.floats[k] = nil
-		return frame.AdoptFloat64s(first.Name(), d, valid, nulls)
+		return orNil(frame.AdoptFloat64s(first.Name(), d, valid, nulls))
 	case c.codes != nil && c.codes[k] != nil && first.Type() == frame.String:
 		// every part is encoded with snapshots of the read's one growing
 		// dictionary (or plain, after it filled up): the largest snapshot
@@ -258,9 +258,17 @@ func (c *collector) collectColumn(k int, parts []*frame.Column) *frame.Column {
 			return nil
 		}
 		c.codes[k] = nil
-		return frame.AdoptDict(first.Name(), d, dict, valid, nulls)
+		return orNil(frame.AdoptDict(first.Name(), d, dict, valid, nulls))
 	}
 	return nil
+}
+
+// orNil is c, or nil (the caller concatenates instead) when adopting failed.
+func orNil(c *frame.Column, err error) *frame.Column {
+	if err != nil {
+		return nil
+	}
+	return c
 }
 
 // recycle offers a chunk's string buffers for reuse.

@@ -176,5 +176,9 @@ func (a *strAcc) column() (*frame.Column, error) {
 			return nil, fmt.Errorf("readers: column %s: %w", a.name, err)
 		}
 	}
-	return frame.AdoptStrings(a.name, a.offs, a.data, valid, a.nulls), nil
+	c, err := frame.AdoptStrings(a.name, a.offs, a.data, valid, a.nulls)
+	if err != nil {
+		return nil, fmt.Errorf("readers: column %s: %w", a.name, err)
+	}
+	return c, nil
 }

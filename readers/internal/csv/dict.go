@@ -101,7 +101,9 @@ func (d *Dicts) Constant(name, value string, n int) *frame.Column {
 			for i := range codes {
 				codes[i] = id
 			}
-			return frame.AdoptDict(name, codes, sd.snapshot(), nil, 0)
+			if c, err := frame.AdoptDict(name, codes, sd.snapshot(), nil, 0); err == nil {
+				return c
+			}
 		}
 	}
 	sb := frame.NewBuilder(frame.String, n).(*frame.StringBuilder)
@@ -150,7 +152,7 @@ func (d *strDict) snapshot() *frame.Column {
 	if d.snap == nil {
 		n := len(d.offs)
 		e := d.offs[n-1]
-		d.snap = frame.AdoptStrings("", d.offs[:n:n], d.data[:e:e], nil, 0)
+		d.snap, _ = frame.AdoptStrings("", d.offs[:n:n], d.data[:e:e], nil, 0) // no bitmap, no nulls: cannot fail
 	}
 	return d.snap
 }
@@ -290,7 +292,7 @@ func dictColumn(d *strDict, cache *dictCache, name string, offs []int64, data []
 	if !ok {
 		return nil
 	}
-	return frame.AdoptDict(name, codes, d.snapshot(), valid, nulls)
+	return orNil(frame.AdoptDict(name, codes, d.snapshot(), valid, nulls))
 }
 
 // dictCaches returns worker w's cache for each column (nil for plain

@@ -511,6 +511,7 @@ func (rd *reader) growOuts(w *worker, old []colOut, capRows int) ([]colOut, int)
 func (rd *reader) buildFrame(w *worker, outs []colOut, r, capRows int, coll *collector) (*frame.Frame, bool) {
 	cols := make([]*frame.Column, len(outs))
 	exact := r >= capRows-capRows/64-8
+	var err error // an adoption that fails sends the chunk to the general path, as a failed New does
 	for k, c := range rd.cols {
 		o := &outs[k]
 		var valid []uint64
@@ -525,11 +526,11 @@ func (rd *reader) buildFrame(w *worker, outs []colOut, r, capRows int, coll *col
 		}
 		switch rd.fused.kinds[k] {
 		case kInt, kDate, kDatetime:
-			cols[k] = frame.AdoptInt64s(c.name, c.typ, fit(o.ints, r, exact), valid, o.nulls)
+			cols[k], err = frame.AdoptInt64s(c.name, c.typ, fit(o.ints, r, exact), valid, o.nulls)
 		case kFloat:
-			cols[k] = frame.AdoptFloat64s(c.name, fit(o.floats, r, exact), valid, o.nulls)
+			cols[k], err = frame.AdoptFloat64s(c.name, fit(o.floats, r, exact), valid, o.nulls)
 		case kBool:
-			cols[k] = frame.AdoptBools(c.name, fit(o.bools, r, exact), valid, o.nulls)
+			cols[k], err = frame.AdoptBools(c.name, fit(o.bools, r, exact), valid, o.nulls)
 		default:
 			if d := c.dict; d != nil && o.codes != nil {
 				// the block path wrote the codes; the fused path wrote the
@@ -542,7 +543,9 @@ func (rd *reader) buildFrame(w *worker, outs []colOut, r, capRows int, coll *col
 					// the codes keep no reference to the scratch buffers
 					w.soffs[k] = o.offs[:0]
 					w.sdata[k] = o.data[:0]
-					cols[k] = frame.AdoptDict(c.name, fit(codes, r, exact), d.snapshot(), valid, o.nulls)
+					if cols[k], err = frame.AdoptDict(c.name, fit(codes, r, exact), d.snapshot(), valid, o.nulls); err != nil {
+						return nil, false
+					}
 					continue
 				}
 				if w.soffs != nil {
@@ -561,7 +564,10 @@ func (rd *reader) buildFrame(w *worker, outs []colOut, r, capRows int, coll *col
 				copy(data, o.data)
 				w.sdata[k] = o.data[:0]
 			}
-			cols[k] = frame.AdoptStrings(c.name, fit(o.offs, r+1, exact), data, valid, o.nulls)
+			cols[k], err = frame.AdoptStrings(c.name, fit(o.offs, r+1, exact), data, valid, o.nulls)
+		}
+		if err != nil {
+			return nil, false
 		}
 	}
 	f, err := frame.New(cols...)
