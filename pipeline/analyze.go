@@ -69,6 +69,10 @@ type node struct {
 	prov   []origin // step with join or match: origin of each src column
 	out    schema   // schema of the named frame
 	derive []frame.Expr
+	// deadDerive[k]: derive k makes a column nothing downstream reads,
+	// so the executor skips it (the columns it would read may have been
+	// pruned from the inputs)
+	deadDerive []bool
 	filter frame.Expr
 	hasFil bool
 	aggs   []frame.Agg
@@ -731,7 +735,9 @@ func (a *analysis) planPushdown() {
 		if n.hasFil {
 			add(n.filter.Columns()...)
 		}
+		n.deadDerive = make([]bool, len(s.Derive))
 		for k := len(s.Derive) - 1; k >= 0; k-- {
+			n.deadDerive[k] = !need[s.Derive[k].Name]
 			if need[s.Derive[k].Name] {
 				// the derived column replaces (or adds) one: what it reads
 				// is needed instead, unless it overwrites a needed source

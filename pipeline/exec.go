@@ -606,6 +606,9 @@ func (x *executor) runStep(n *node) parallel.Source {
 		src = wrapAt("derive", parallel.MapChunks(ctx, src, func(_ context.Context, c *frame.Frame) (*frame.Frame, error) {
 			var err error
 			for k, d := range s.Derive {
+				if n.deadDerive[k] {
+					continue
+				}
 				if c, err = c.Derive(d.Name, n.derive[k]); err != nil {
 					return nil, err
 				}

@@ -92,6 +92,10 @@ func Explain(ctx context.Context, p *Plan, opt Options, w io.Writer) error {
 			fmt.Fprintf(w, "    from %s\n", s.From)
 		}
 		for k, d := range s.Derive {
+			if n.deadDerive[k] {
+				fmt.Fprintf(w, "    derive %s = %s (skipped: nothing reads %s)\n", d.Name, n.derive[k], d.Name)
+				continue
+			}
 			fmt.Fprintf(w, "    derive %s = %s\n", d.Name, n.derive[k])
 		}
 		if s.Filter != "" {
