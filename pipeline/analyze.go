@@ -73,9 +73,9 @@ type node struct {
 	// so the executor skips it (the columns it would read may have been
 	// pruned from the inputs)
 	deadDerive []bool
-	filter frame.Expr
-	hasFil bool
-	aggs   []frame.Agg
+	filter     frame.Expr
+	hasFil     bool
+	aggs       []frame.Agg
 
 	consumers int             // steps and outputs reading this frame
 	needed    map[string]bool // columns consumers need (nil: all)
