@@ -506,7 +506,10 @@ func (p *parser) afterOperand(t tok) error {
 	case t.kind == tOp && t.text == ".":
 		hint := ""
 		if nt := p.peek2(); prev.kind == tIdent && nt.kind == tIdent {
-			hint = `a column name with a dot is written col("` + prev.text + "." + nt.text + `")`
+			hint = `a column name with a dot is written col("name.with.dot")`
+			if name := prev.text + "." + nt.text; len(name) <= 80 {
+				hint = `a column name with a dot is written col("` + name + `")`
+			}
 		}
 		return p.errAt(t.pos, t.end, "unexpected '.'", hint)
 	case t.kind == tOp && (t.text == "[" || t.text == "{"):
