@@ -35,6 +35,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -216,14 +217,14 @@ func NewDir(ctx context.Context, parent string) (*Dir, error) {
 }
 
 // staleUnlocked is how old a spill directory without a lock file (one from
-// before lock files, or one whose creator died between mkdir and lock)
-// must be before Sweep takes it for abandoned.
+// before lock files, or one whose creator died between mkdir and lock but
+// whose pid is in use again) must be before Sweep takes it for abandoned.
 const staleUnlocked = 10 * time.Minute
 
 // Sweep removes the spill directories under parent ("" means
 // os.TempDir()) left by processes that are gone: those whose lock file no
-// live process holds, and those without a lock file older than ten
-// minutes. It returns the paths removed; an error names the first
+// live process holds, and those without a lock file whose creator's pid
+// (in the name) is gone or that are older than ten minutes. It returns the paths removed; an error names the first
 // directory it could not remove (the sweep goes on past it). Directories
 // of live runs, this process's included, are left alone. On platforms
 // without file locks only lock-less directories are swept.
@@ -265,6 +266,12 @@ func Sweep(parent string) (removed []string, err error) {
 func staleDir(p string) (bool, *os.File) {
 	lf, err := os.Open(filepath.Join(p, lockName))
 	if errors.Is(err, os.ErrNotExist) {
+		// a creator killed between mkdir and lock: its pid, in the name,
+		// is gone
+		pid, _, ok := strings.Cut(strings.TrimPrefix(filepath.Base(p), DirPrefix), "-")
+		if n, err := strconv.Atoi(pid); ok && err == nil && n != os.Getpid() && !lockfile.Alive(n) {
+			return true, nil
+		}
 		st, err := os.Stat(p)
 		return err == nil && time.Since(st.ModTime()) > staleUnlocked, nil
 	}

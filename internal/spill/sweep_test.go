@@ -38,13 +38,18 @@ func TestSweepRemovesOnlyDeadRunsDirs(t *testing.T) {
 	mustWrite(t, filepath.Join(dead, lockName))
 	mustWrite(t, filepath.Join(dead, "part-1.spill"))
 	// an old-style directory without a lock file: removed when old,
-	// kept when young (its creator may be between mkdir and lock)
+	// kept when young and its creator (the pid in the name) is alive: it
+	// may be between mkdir and lock
 	oldStyle := filepath.Join(parent, DirPrefix+"4242")
 	mustMkdir(t, oldStyle)
 	old := time.Now().Add(-time.Hour)
 	os.Chtimes(oldStyle, old, old)
-	young := filepath.Join(parent, DirPrefix+"777-9")
+	young := filepath.Join(parent, DirPrefix+strconv.Itoa(os.Getppid())+"-9")
 	mustMkdir(t, young)
+	// a young directory without a lock file whose creator is gone (killed
+	// between mkdir and lock): removed
+	orphan := filepath.Join(parent, DirPrefix+"999998-7")
+	mustMkdir(t, orphan)
 	// not ours at all
 	other := filepath.Join(parent, "something-else")
 	mustMkdir(t, other)
@@ -54,7 +59,7 @@ func TestSweepRemovesOnlyDeadRunsDirs(t *testing.T) {
 		t.Fatal(err)
 	}
 	slices.Sort(removed)
-	want := []string{oldStyle, dead}
+	want := []string{oldStyle, dead, orphan}
 	slices.Sort(want)
 	if !slices.Equal(removed, want) {
 		t.Fatalf("removed %v, want %v", removed, want)
