@@ -417,9 +417,14 @@ func inferPass(ctx context.Context, r io.Reader, cfg *Config, infer, width bool)
 			break
 		}
 		pos := 0
+		// recLine is the line of the record at pos, counted on from the
+		// previous record's (counting from the chunk's start for each
+		// record was quadratic: a third of a small W1 run)
+		recLine, counted := line, 0
 		for pos < len(chunk) && (width || limit < 0 || rows < limit) {
 			next, err := tok.parse(chunk, pos)
-			recLine := line + countLines(chunk[:pos])
+			recLine += countLines(chunk[counted:pos])
+			counted = pos
 			if err == errSkip {
 				pos = next
 				continue
