@@ -420,6 +420,7 @@ type ckptWriter struct {
 	n      int64 // bytes
 	rows   int64
 	chunks int64
+	enc    spill.Encoder // keeps dictionary-encoded columns encoded
 	ch     chan *frame.Frame
 	closed bool // ch is closed (only the step's goroutine touches it)
 	done   chan struct{}
@@ -457,7 +458,7 @@ func (w *ckptWriter) loop(ch <-chan *frame.Frame) {
 		if w.err != nil {
 			continue // drain
 		}
-		n, err := spill.Encode(w.w, c)
+		n, err := w.enc.Encode(w.w, c)
 		w.n += n
 		w.rows += int64(c.NumRows())
 		w.chunks++
@@ -540,6 +541,7 @@ func (c *checkpoints) read(ctx context.Context, name string) parallel.Source {
 		}
 		defer f.Close()
 		r := bufio.NewReaderSize(f, spill.ReadBuffer)
+		var dec spill.Decoder
 		var h [ckptHeader]byte
 		if _, err := io.ReadFull(r, h[:]); err != nil {
 			fail(err)
@@ -556,7 +558,7 @@ func (c *checkpoints) read(ctx context.Context, name string) parallel.Source {
 				yield(nil, err)
 				return
 			}
-			chunk, err := spill.Decode(r)
+			chunk, err := dec.Decode(r)
 			if err == io.EOF {
 				break
 			}

@@ -457,8 +457,9 @@ func (f *File) ReadAll(ctx context.Context) (*frame.Frame, error) {
 
 // Reader reads a spill file chunk by chunk.
 type Reader struct {
-	f  *os.File
-	br *bufio.Reader
+	f   *os.File
+	br  *bufio.Reader
+	dec Decoder
 }
 
 // Open opens the file for reading.
@@ -475,7 +476,7 @@ func (r *Reader) Close() error { return r.f.Close() }
 
 // Next returns the next chunk, or io.EOF after the last.
 func (r *Reader) Next() (*frame.Frame, error) {
-	f, err := Decode(r.br)
+	f, err := r.dec.Decode(r.br)
 	if err != nil && err != io.EOF {
 		err = fmt.Errorf("spill: %s: %w", r.f.Name(), err)
 	}
@@ -488,6 +489,7 @@ type Writer struct {
 	bw   *bufio.Writer
 	file *File
 	err  error
+	enc  Encoder
 }
 
 // Write appends chunk (any number of rows, including 0).
@@ -495,7 +497,7 @@ func (w *Writer) Write(chunk *frame.Frame) error {
 	if w.err != nil {
 		return w.err
 	}
-	n, err := Encode(w.bw, chunk)
+	n, err := w.enc.Encode(w.bw, chunk)
 	w.file.bytes += n
 	w.file.dir.bytes.Add(n)
 	if err != nil {
@@ -548,17 +550,27 @@ func bytesOf[T any](s []T) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(s[0])))
 }
 
-// Encode writes f as one chunk and returns the bytes written.
+// Encode writes f as one chunk and returns the bytes written; String
+// columns are written plain (an [Encoder] keeps dictionaries).
 func Encode(w *bufio.Writer, f *frame.Frame) (int64, error) {
+	return encode(w, f, nil)
+}
+
+func encode(w *bufio.Writer, f *frame.Frame, e *Encoder) (int64, error) {
 	cw := countWriter{w: w}
 	cw.write([]byte(magic))
 	n := f.NumRows()
 	cw.uvarint(uint64(n))
 	cw.uvarint(uint64(f.NumCols()))
-	for _, c := range f.Columns() {
+	for k, c := range f.Columns() {
 		cw.uvarint(uint64(len(c.Name())))
 		cw.write([]byte(c.Name()))
-		cw.write([]byte{byte(c.Type())})
+		useDict := e != nil && canDict(c)
+		if useDict {
+			cw.write([]byte{byte(c.Type()) | dictTag})
+		} else {
+			cw.write([]byte{byte(c.Type())})
+		}
 		cw.uvarint(uint64(c.NullCount()))
 		if c.NullCount() > 0 {
 			v := c.Validity()
@@ -579,7 +591,9 @@ func Encode(w *bufio.Writer, f *frame.Frame) (int64, error) {
 			cw.write(bytesOf(c.Bools()))
 		case frame.String:
 			offs, data := c.StringBuffers()
-			if offs != nil {
+			if useDict {
+				e.encodeDict(&cw, k, c)
+			} else if offs != nil {
 				lo, hi := offs[0], offs[n]
 				cw.uvarint(uint64(hi - lo))
 				lens := make([]uint32, n)
@@ -662,6 +676,10 @@ func unexpected(err error) error {
 
 // Decode reads one chunk written by Encode; io.EOF at a clean end.
 func Decode(r *bufio.Reader) (*frame.Frame, error) {
+	return decode(r, nil)
+}
+
+func decode(r *bufio.Reader, d *Decoder) (*frame.Frame, error) {
 	var m [4]byte
 	if _, err := io.ReadFull(r, m[:]); err != nil {
 		if err == io.EOF {
@@ -715,6 +733,8 @@ func Decode(r *bufio.Reader) (*frame.Frame, error) {
 		}
 		t := frame.Type(tb)
 		switch t {
+		case frame.String | dictTag:
+			cols[k], err = d.decodeDict(r, k, string(name), n, valid, nulls)
 		case frame.Float64:
 			v := make([]float64, n)
 			if _, err := io.ReadFull(r, bytesOf(v)); err != nil {
