@@ -19,11 +19,16 @@ import (
 	"github.com/sluicedata/sluice/readers"
 )
 
+// rawRead: read both files as text (-raw).
+var rawRead bool
+
 func main() {
 	in := flag.String("in", "", "input file")
 	sorted := flag.String("sorted", "", "sorted output file")
 	by := flag.String("by", "", "sort keys, comma-separated (ascending)")
+	raw := flag.Bool("raw", false, "read both files as text (for a sort run with --raw: typed inference could read the two differently, as its sample rows differ)")
 	flag.Parse()
+	rawRead = *raw
 	keys := strings.Split(*by, ",")
 	n1, s1, _, err := scan(*in, nil)
 	if err != nil {
@@ -49,7 +54,7 @@ func fail(err error) {
 func scan(path string, keys []string) (rows int64, sum uint64, bad int64, err error) {
 	var prev [][]byte
 	var prevNull []bool
-	for f, err := range readers.Open(context.Background(), path, readers.Options{}) {
+	for f, err := range readers.Open(context.Background(), path, readers.Options{Raw: rawRead}) {
 		if err != nil {
 			return 0, 0, 0, err
 		}
