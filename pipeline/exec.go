@@ -402,6 +402,9 @@ func (x *executor) readInput(n *node) parallel.Source {
 	return func(yield func(*frame.Frame, error) bool) {
 		opt := in.Options
 		opt.Columns = n.readCols
+		if b := x.popt.MemoryBudget; b > 0 && opt.ChunkRows == 0 {
+			opt.ChunkRows = budgetChunkRows(b, len(n.readCols))
+		}
 		if n.semiBy != "" {
 			keys, err := x.semiKeys(n)
 			if err != nil {
@@ -860,4 +863,16 @@ func Schema(ctx context.Context, p *Plan, from string, opt Options) ([]readers.C
 		out = append(out, ci)
 	}
 	return out, nil
+}
+
+// budgetChunkRows is the chunk size of an input read under a memory budget
+// of b bytes with cols columns: the readers keep several chunks in flight
+// (workers, queues, the consumer's) outside the operators' accounting, so a
+// chunk of a wide table at the default 65,536 rows (~29 MB for 29 text
+// columns) put a budgeted sort 80 MiB over a 256 MiB budget. The row is
+// estimated at 24 bytes a column (a value or an 8-byte string offset plus
+// its text); chunks stay between 4,096 rows and the default.
+func budgetChunkRows(b int64, cols int) int {
+	rows := b / (64 * 24 * int64(max(cols, 1)))
+	return int(min(max(rows, 4096), int64(readers.DefaultChunkRows)))
 }
