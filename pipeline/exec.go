@@ -768,6 +768,11 @@ func fuzzyOptions(m *MatchSpec, popt parallel.Options) (fuzzy.Options, error) {
 func (x *executor) write(ctx context.Context, from, path, format string) (int64, error) {
 	wopt := x.opt.Writer
 	wopt.Format = format
+	if b := x.popt.MemoryBudget; b > 0 && wopt.MaxBufferBytes == 0 {
+		// The writer's buffers sit outside the operators' accounting:
+		// keep them to an eighth of the budget.
+		wopt.MaxBufferBytes = max(b/8, 2<<20)
+	}
 	var w writers.Writer
 	var err error
 	if path == "-" {

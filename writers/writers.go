@@ -60,6 +60,13 @@ type Options struct {
 	// ParquetTimestampUnit is the unit of Parquet TIMESTAMP columns (Datetime
 	// columns); the zero value is ParquetMicros. See [ParquetWriter].
 	ParquetTimestampUnit TimestampUnit
+	// MaxBufferBytes, if > 0, bounds what an encoder holds in memory before
+	// it writes: the Parquet encoder closes smaller row groups and keeps
+	// smaller dictionaries and page buffers so that its buffers stay near
+	// this many bytes (a pipeline run under a memory budget sets it from the
+	// budget). 0 means each format's default (Parquet: row groups of up to
+	// 64 MiB of encoded pages).
+	MaxBufferBytes int64
 }
 
 // TimestampUnit is the unit of the Parquet TIMESTAMP columns the Parquet

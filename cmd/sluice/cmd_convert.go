@@ -11,6 +11,7 @@ func init() {
 		name:    "convert",
 		summary: "convert between CSV, TSV, JSON, NDJSON, .xlsx and Parquet, streaming",
 		usage: `Usage: sluice convert IN… OUT [flags]
+       sluice convert IN… -o OUT [flags]
 
 Reads the inputs chunk by chunk and writes OUT, whose format follows its
 extension (.csv .tsv .json .ndjson .xlsx .parquet) or --format; OUT - is
@@ -40,13 +41,15 @@ func runConvert(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) < 2 {
-		return usagef("convert: want IN… and OUT, got %d arguments", len(pos))
+	// OUT is the last argument, or -o OUT with every argument an input.
+	if v.out == "" {
+		if len(pos) < 2 {
+			return usagef("convert: want IN… and OUT (or IN… -o OUT), got %d arguments", len(pos))
+		}
+		v.out, pos = pos[len(pos)-1], pos[:len(pos)-1]
+	} else if len(pos) < 1 {
+		return usagef("convert: want IN… -o OUT, got no input")
 	}
-	if v.out != "" {
-		return usagef("convert: the output is the last argument; -o is not used")
-	}
-	v.out = pos[len(pos)-1]
 	step := pipeline.Step{From: "in"}
-	return v.run(ctx, e, v.plan("convert", step, v.input("in", pos[:len(pos)-1]...)))
+	return v.run(ctx, e, v.plan("convert", step, v.input("in", pos...)))
 }

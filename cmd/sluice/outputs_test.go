@@ -63,3 +63,33 @@ func TestBadOutputBeforeWork(t *testing.T) {
 		t.Errorf("left in the directory: %v", es)
 	}
 }
+
+// convert takes its output as the last argument or as -o; with -o every
+// argument is an input.
+func TestConvertOutputForms(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	os.WriteFile(a, []byte("k\n1\n"), 0o644)
+	os.WriteFile(b, []byte("k\n2\n"), 0o644)
+	o1, o2, o3 := filepath.Join(dir, "o1.tsv"), filepath.Join(dir, "o2.tsv"), filepath.Join(dir, "o3.tsv")
+	for _, c := range []struct {
+		args []string
+		out  string
+	}{
+		{[]string{"convert", a, b, o1}, o1},
+		{[]string{"convert", a, b, "-o", o2}, o2},
+		{[]string{"convert", "-o", o3, a, b}, o3},
+	} {
+		var out, errb bytes.Buffer
+		if err := runIO(context.Background(), c.args, strings.NewReader(""), &out, &errb); err != nil {
+			t.Fatalf("sluice %v: %v", c.args, err)
+		}
+		if got, _ := os.ReadFile(c.out); string(got) != "k\n1\n2\n" {
+			t.Errorf("sluice %v wrote %q", c.args, got)
+		}
+	}
+	var out, errb bytes.Buffer
+	if err := runIO(context.Background(), []string{"convert", a}, strings.NewReader(""), &out, &errb); err == nil || !strings.Contains(err.Error(), "-o OUT") {
+		t.Errorf("convert with one argument: %v", err)
+	}
+}

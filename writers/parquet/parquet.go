@@ -101,6 +101,7 @@ type Encoder struct {
 	groupBase int64 // file size estimate when the current row group began
 	maxRows   int64
 	maxBytes  int64
+	maxBuf    int64 // writers.Options.MaxBufferBytes
 }
 
 // unitNode returns the TIMESTAMP node of a unit.
@@ -132,12 +133,19 @@ func NewEncoder(w io.Writer, opt writers.Options) (*Encoder, error) {
 	if opt.ParquetTimestampUnit > writers.ParquetNanos {
 		return nil, fmt.Errorf("parquet: unknown timestamp unit %v", opt.ParquetTimestampUnit)
 	}
-	return &Encoder{
+	pw := &Encoder{
 		w:        w,
 		tsUnit:   opt.ParquetTimestampUnit,
 		maxRows:  DefaultRowGroupRows,
 		maxBytes: DefaultRowGroupBytes,
-	}, nil
+		maxBuf:   opt.MaxBufferBytes,
+	}
+	if b := opt.MaxBufferBytes; b > 0 {
+		// Half the buffer for the row group's encoded pages; the rest is
+		// for the dictionaries and raw page buffers (see start).
+		pw.maxBytes = min(pw.maxBytes, max(b/2, 1<<20))
+	}
+	return pw, nil
 }
 
 // SetRowGroupLimits sets the row-group limits: a row group is closed once it
@@ -195,9 +203,18 @@ func (pw *Encoder) start(chunk *frame.Frame) error {
 		fields[i] = parquetField{Node: n, name: names[i]}
 	}
 	schema := parquet.NewSchema("sluice", fields)
+	dictMax, pageBuf := int64(1<<20), int64(256<<10)
+	if pw.maxBuf > 0 {
+		// Each column holds a dictionary and a page of raw values: give
+		// them a quarter of the buffer each, within [16 KiB, default].
+		per := pw.maxBuf / 4 / int64(max(len(names), 1))
+		dictMax = min(dictMax, max(per, 16<<10))
+		pageBuf = min(pageBuf, max(per, 16<<10))
+	}
 	w, err := newGenericWriter(pw.w, schema,
 		parquet.Compression(parquetCodec),
-		parquet.DictionaryMaxBytes(1<<20),
+		parquet.DictionaryMaxBytes(dictMax),
+		parquet.PageBufferSize(int(pageBuf)),
 	)
 	if err != nil {
 		return fmt.Errorf("parquet: %w", err)

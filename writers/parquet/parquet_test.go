@@ -377,6 +377,24 @@ func TestParquetRowGroupBytes(t *testing.T) {
 	}
 }
 
+// MaxBufferBytes (a run under a memory budget) makes row groups close at
+// half the buffer and keeps every value exact, through writers.Create.
+func TestParquetMaxBufferBytes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.parquet")
+	w, err := writers.Create(path, writers.Options{MaxBufferBytes: 2 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := parquetSample(200_000, 3)
+	upath := filepath.Join(t.TempDir(), "u.parquet")
+	if groups := writeAndReadBack(t, createParquet(t, upath), upath, in, 20_000); len(groups) != 1 {
+		t.Fatalf("row groups %v without a buffer bound: want one", groups)
+	}
+	if groups := writeAndReadBack(t, w, path, in, 20_000); len(groups) < 2 {
+		t.Fatalf("row groups %v under a 2 MiB buffer: want several", groups)
+	}
+}
+
 // Distinct strings past the 1 MiB dictionary limit switch the column to
 // PLAIN pages in the middle of a row group; the values must not change.
 func TestParquetDictionaryFallback(t *testing.T) {

@@ -17,13 +17,21 @@
 // continued in a new sheet ("Sheet1 (2)", …) that repeats the header, and
 // Options.OnNewSheet is told. Options.NoHeader omits the header row.
 //
+// A sheet is also continued in a new one before its XML reaches 4 GiB (a
+// very wide sheet), as a larger ZIP entry needs ZIP64 headers that Excel
+// checks strictly.
+//
 // The workbook is assembled by excelize (rows are streamed to a temporary
-// file it manages) and written out by Close.
+// file it manages) and written out by Close straight to the output: memory
+// stays at excelize's 16 MiB stream buffer whatever the workbook's size
+// (excelize's own File.Write builds the whole file in memory first).
 package xlsx
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/sluicedata/sluice/frame"
@@ -43,6 +51,11 @@ const MaxRows = 1_048_576
 // maxSheetRows is MaxRows; tests lower it to exercise sheet splitting.
 var maxSheetRows = MaxRows
 
+// maxSheetBytes bounds the estimated XML of one sheet (see cellBytes) below
+// 4 GiB, the ZIP entry size past which ZIP64 headers are needed; tests lower
+// it.
+var maxSheetBytes int64 = 1<<32 - 64<<20
+
 // Encoder streams frames into an .xlsx workbook written to an io.Writer by
 // Close; see the package doc. It implements writers.Encoder, so
 // writers.Create and writers.New use it; it assumes, as they check, that
@@ -54,7 +67,8 @@ type Encoder struct {
 	opt       writers.Options
 	base      string
 	sheetNo   int
-	sheetRow  int // rows used in the current sheet (header included)
+	sheetRow  int   // rows used in the current sheet (header included)
+	sheetXML  int64 // estimated XML bytes of the current sheet
 	names     []string
 	dateStyle int
 	timeStyle int
@@ -66,6 +80,9 @@ type Encoder struct {
 // OnNewSheet and NoHeader.
 func NewEncoder(w io.Writer, opt writers.Options) (*Encoder, error) {
 	f := excelize.NewFile()
+	// excelize hands its ZIP writer an in-memory buffer holding the whole
+	// file; write the archive to w instead, entry by entry.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
 	xw := &Encoder{w: w, file: f, opt: opt, base: opt.Sheet}
 	if xw.base == "" {
 		xw.base = "Sheet1"
@@ -114,7 +131,7 @@ func (xw *Encoder) startSheet() error {
 	if err != nil {
 		return err
 	}
-	xw.sw, xw.sheetRow = sw, 0
+	xw.sw, xw.sheetRow, xw.sheetXML = sw, 0, 0
 	xw.sheets = append(xw.sheets, name)
 	if !xw.opt.NoHeader {
 		row := make([]any, len(xw.names))
@@ -140,14 +157,17 @@ func (xw *Encoder) Write(chunk *frame.Frame) error {
 	cols := chunk.Columns()
 	row := make([]any, len(cols))
 	for r := 0; r < chunk.NumRows(); r++ {
-		if xw.sheetRow >= maxSheetRows {
+		est := int64(rowBytes)
+		for k, c := range cols {
+			row[k] = xw.cell(c, r)
+			est += cellBytes(row[k])
+		}
+		if xw.sheetRow >= maxSheetRows || xw.sheetXML+est > maxSheetBytes && xw.sheetRow > 1 {
 			if err := xw.startSheet(); err != nil {
 				return fmt.Errorf("xlsx: %w", err)
 			}
 		}
-		for k, c := range cols {
-			row[k] = xw.cell(c, r)
-		}
+		xw.sheetXML += est
 		cell, _ := excelize.CoordinatesToCellName(1, xw.sheetRow+1)
 		if err := xw.sw.SetRow(cell, row); err != nil {
 			return fmt.Errorf("xlsx: row %d: %w", xw.rows+1, err)
@@ -156,6 +176,28 @@ func (xw *Encoder) Write(chunk *frame.Frame) error {
 		xw.rows++
 	}
 	return nil
+}
+
+// rowBytes bounds the XML of a row element, cellBytes of a cell in it:
+// <c r="XFD1048576" s="…" t="…"><v>…</v></c>, its text escaped.
+const rowBytes = 40
+
+func cellBytes(v any) int64 {
+	s, ok := v.(string)
+	if !ok {
+		return 64 // a number, boolean or dated number, with its tags
+	}
+	n := int64(len(s)) + 48
+	if strings.ContainsAny(s, "&<>\"'\t\n\r") {
+		// An escaped byte becomes at most 6 (&quot;, &#xA;).
+		for i := 0; i < len(s); i++ {
+			switch s[i] {
+			case '&', '<', '>', '"', '\'', '\t', '\n', '\r':
+				n += 5
+			}
+		}
+	}
+	return n
 }
 
 func (xw *Encoder) cell(c *frame.Column, i int) any {
@@ -199,6 +241,8 @@ func (xw *Encoder) Close() error {
 	if err := xw.sw.Flush(); err != nil {
 		return fail(err)
 	}
+	// The archive goes to xw.w through the ZIP writer set in NewEncoder;
+	// excelize's buffer, copied to xw.w after it, stays empty.
 	if _, err := xw.file.WriteTo(xw.w); err != nil {
 		return fail(err)
 	}

@@ -81,6 +81,53 @@ func TestRoundTripAndSheetSplit(t *testing.T) {
 	assertSame(t, in, got)
 }
 
+// A sheet whose estimated XML would pass maxSheetBytes continues in a new
+// sheet, before the row limit; every row lands in exactly one sheet.
+func TestSheetSplitByBytes(t *testing.T) {
+	old := maxSheetBytes
+	maxSheetBytes = 700 // about two rows of sample with their tags
+	defer func() { maxSheetBytes = old }()
+	path := filepath.Join(t.TempDir(), "b.xlsx")
+	w, err := writers.Create(path, writers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := sample(t)
+	if err := w.Write(in); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var parts []*frame.Frame
+	for _, sheet := range []string{"Sheet1", "Sheet1 (2)", "Sheet1 (3)", "Sheet1 (4)"} {
+		f, err := readers.ReadAll(readers.Open(context.Background(), path, readers.Options{Sheet: sheet, Types: types, NoDefaultNA: true}))
+		if err != nil {
+			break
+		}
+		if f.NumRows() == 0 {
+			t.Fatalf("sheet %s is empty", sheet)
+		}
+		parts = append(parts, f)
+	}
+	if len(parts) < 2 {
+		t.Fatalf("%d sheets: the byte bound did not split", len(parts))
+	}
+	got, err := frame.Concat(parts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSame(t, in, got)
+}
+
+// cellBytes counts the escapes: a string of n bytes needing escapes
+// estimates more than one without.
+func TestCellBytesEscapes(t *testing.T) {
+	if a, b := cellBytes("abcd"), cellBytes("a<&\""); b <= a+10 {
+		t.Fatalf("plain %d, escaped %d", a, b)
+	}
+}
+
 // The encoder writes to any io.Writer; Format "xlsx" forces it whatever the
 // file name says.
 func TestEncoderAndFormatOption(t *testing.T) {
